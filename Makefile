@@ -1,0 +1,64 @@
+# ttm-kvm: fetch -> patch -> build -> boot -> test.
+# Each step is a target that can be run alone; scripts/ holds one script per
+# step. Downloads, kernel trees and builds live in $(TTM_KVM_CACHE)
+# (default ~/.cache/ttm-kvm) so reruns and fresh clones are incremental.
+
+SHELL := /bin/bash
+S := scripts
+SUITES ?= kunit upstream-igt project-igt
+
+.PHONY: all deps fetch kernel baseline patches rootfs tests check check-baseline \
+	demo shell clean help
+
+all: kernel rootfs tests
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## deps       install build/test dependencies from Debian (root, idempotent)
+deps:
+	$(S)/deps.sh
+
+## fetch      download pristine Linux 7.3.4 (linux-source-7.3) into the cache
+fetch:
+	$(S)/fetch-kernel.sh
+
+## kernel     v7.3.4 + patches/series + repo files, built (bzImage, modules)
+kernel:
+	$(S)/build-kernel.sh patched
+
+## baseline   v7.3.4 + only the series' leading test-infrastructure patches
+baseline:
+	$(S)/build-kernel.sh baseline
+
+## patches    export the patched tree's commits back into patches/
+patches:
+	$(S)/export-patches.sh
+
+## rootfs     Debian sid rootfs for the test VM (IGT, kmod, busybox)
+rootfs:
+	$(S)/rootfs.sh
+
+## tests      build igt-tests/ against the patched tree
+tests: kernel
+	$(MAKE) -C igt-tests
+
+## check      boot the patched kernel, run every suite, print the summary
+check: kernel rootfs tests
+	$(S)/check.sh --kernel patched --suites "$(SUITES)"
+
+## check-baseline  the same suites on the baseline kernel
+check-baseline: baseline rootfs tests
+	$(S)/check.sh --kernel baseline --suites "$(SUITES)"
+
+## demo       main job: build, boot, run the KVM demo in the test VM
+demo: kernel rootfs tests
+	$(S)/demo.sh
+
+## shell      boot the patched kernel with a shell on this terminal
+shell: kernel rootfs
+	$(S)/run-vm.sh --device virtio-gpu --shell
+
+## clean      remove this checkout's outputs (not the shared cache)
+clean:
+	rm -rf build

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# check.sh [--kernel KIND] [--suites "kunit upstream-igt project-igt"] [--out DIR]
+# Boot the KIND kernel once per suite, run it, scan the VM's kernel log, and
+# print a table plus the final "N passed, N failed, N skipped" line. Exits
+# non-zero on any failure and when a suite ran no test.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kind=patched suites="kunit upstream-igt project-igt" out=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kind=$2 shift ;;
+	--suites) suites=$2 shift ;;
+	--out) out=$2 shift ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift
+done
+out=${out:-$REPO/build/check-$kind}
+rm -rf "$out"
+mkdir -p "$out"
+tree=$(tree_dir "$kind")
+summary=$out/summary.tsv
+: >"$summary"
+failures=$out/failures.txt
+: >"$failures"
+
+# record SUITE PASSED FAILED SKIPPED
+record() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$summary"; }
+fail_note() { printf '%s: %s\n' "$1" "$2" >>"$failures"; }
+
+# dmesg_reports SUITE DMESG: kernel complaints count as failures of SUITE.
+dmesg_reports() {
+	local n
+	n=$(grep -cE -f "$REPO/tests/dmesg-fail.pattern" "$2" 2>/dev/null || true)
+	if [ "${n:-0}" -gt 0 ]; then
+		grep -E -f "$REPO/tests/dmesg-fail.pattern" "$2" | head -n 20 | while IFS= read -r l; do
+			fail_note "$1" "dmesg: $l"
+		done
+	fi
+	echo "${n:-0}"
+}
+
+vm() { # SUITE OUTDIR RUN-VM-ARGS...
+	local suite=$1 dir=$2
+	shift 2
+	local rc=0
+	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$dir" "$@" || rc=$?
+	if [ "$rc" = 125 ]; then
+		fail_note "$suite" "VM did not finish (see $dir/console.log)"
+	fi
+	return "$rc"
+}
+
+suite_kunit() {
+	local d=$out/kunit rc=0
+	mkdir -p "$d"
+	cp "$REPO/scripts/guest/kunit.sh" "$d/"
+	# Every TTM KUnit test module the kernel built.
+	find "$CACHE/out/$kind/modules/lib/modules" -path '*/drm/ttm/tests/*_test.ko*' \
+		-printf '%f\n' | sed 's/\.ko.*//' | sort >"$d/kunit-modules"
+	vm kunit "$d" -- sh /out/kunit.sh || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note kunit "guest script exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
+	# One KTAP document from the per-suite debugfs results, for kunit.py.
+	local n ktap=$d/all.ktap
+	n=$(find "$d/kunit" -name '*.ktap' 2>/dev/null | wc -l)
+	{
+		echo "KTAP version 1"
+		echo "1..$n"
+		local i=0 f
+		for f in "$d"/kunit/*.ktap; do
+			[ -f "$f" ] || continue
+			i=$((i + 1))
+			sed -e '1,2d' -e "\$s/^\(\(not \)\?ok\) 1 /\1 $i /" "$f"
+		done
+	} >"$ktap"
+	python3 "$tree/tools/testing/kunit/kunit.py" parse "$ktap" >"$d/parsed.txt" 2>&1 || true
+	local line p f s e
+	line=$(grep -Eo 'Ran [0-9]+ tests?: .*' "$d/parsed.txt" | tail -n 1 || true)
+	p=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$line")
+	f=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$line")
+	s=$(sed -nE 's/.*skipped: ([0-9]+).*/\1/p' <<<"$line")
+	e=$(sed -nE 's/.*errors: ([0-9]+).*/\1/p' <<<"$line")
+	grep -E '\[(FAILED|CRASHED)\]' "$d/parsed.txt" | sed -E 's/^\[[0-9:]+\] //' |
+		while IFS= read -r l; do fail_note kunit "$l"; done
+	[ "${e:-0}" = 0 ] || fail_note kunit "$e KTAP parse error(s), see $d/parsed.txt"
+	local dm
+	dm=$(dmesg_reports kunit "$d/dmesg.log")
+	record kunit "${p:-0}" $((${f:-0} + ${e:-0} + dm)) "${s:-0}"
+}
+
+# igt_suite SUITE TESTDIR LISTFILE VM-ARGS...: run igt_runner, judge results.json.
+igt_suite() {
+	local suite=$1 testdir=$2 expected=$3
+	shift 3
+	local d=$out/$suite rc=0
+	mkdir -p "$d"
+	cp "$REPO/scripts/guest/igt.sh" "$d/"
+	# Excluded entries are not run at all.
+	awk '/^igt@/ && $2 != "exclude" { print $1 }' "$expected" >"$d/igt-list"
+	vm "$suite" "$d" "$@" -- sh /out/igt.sh "$testdir" || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note "$suite" "igt_runner exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
+	local counts dm
+	counts=$(python3 "$REPO/scripts/igt-judge.py" "$expected" "$d/igt-results/results.json" \
+		"$suite" 2>>"$failures") || true
+	dm=$(dmesg_reports "$suite" "$d/dmesg.log")
+	read -r p f s <<<"${counts:-0 0 0}"
+	record "$suite" "$p" $((f + dm)) "$s"
+}
+
+suite_upstream-igt() {
+	igt_suite upstream-igt /usr/libexec/igt-gpu-tools "$REPO/tests/upstream-igt.expected" \
+		--device virtio-gpu
+}
+
+suite_project-igt() {
+	local list=$out/project-igt.expected
+	# Every subtest every project test binary lists is expected to pass.
+	: >"$list"
+	local b
+	for b in "$CACHE"/out/tests/bin/*; do
+		[ -x "$b" ] || continue
+		"$b" --list-subtests | sed "s/^/igt@${b##*/}@/; s/\$/ pass/" >>"$list"
+	done
+	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu
+}
+
+for s in $suites; do
+	declare -F "suite_$s" >/dev/null || die "unknown suite $s"
+	log "suite $s on the $kind kernel"
+	"suite_$s"
+done
+
+# Summary.
+printf '\n%-16s %7s %7s %7s\n' suite passed failed skipped
+tp=0 tf=0 ts=0 empty=0
+while IFS=$'\t' read -r s p f k; do
+	printf '%-16s %7s %7s %7s\n' "$s" "$p" "$f" "$k"
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + k))
+	if [ $((p + f)) = 0 ]; then
+		fail_note "$s" "suite ran no test"
+		empty=$((empty + 1))
+	fi
+done <"$summary"
+if [ -s "$failures" ]; then
+	echo
+	echo "Failures:"
+	sed 's/^/  /' "$failures"
+fi
+echo
+echo "$tp passed, $((tf + empty)) failed, $ts skipped"
+[ $((tf + empty)) = 0 ]

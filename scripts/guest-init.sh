@@ -1,0 +1,25 @@
+#!/bin/sh
+# PID 1 of the test VM (copied into the rootfs as /sbin/ttm-kvm-init).
+# Mounts the shares the host passed, runs /out/cmd, records its exit status
+# and the kernel log in /out, and powers off.
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mkdir -p /out /lib/modules /ttm-kvm/tests
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro mods /lib/modules
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro tests /ttm-kvm/tests
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
+hostname ttm-kvm-vm
+
+echo "ttm-kvm: running /out/cmd on $(uname -r)"
+cd /out && sh /out/cmd >/out/cmd.log 2>&1
+echo $? >/out/status.tmp
+dmesg >/out/dmesg.log
+mv /out/status.tmp /out/status
+sync
+echo "ttm-kvm: guest command exited $(cat /out/status)"
+busybox reboot -f

@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# Shared settings for the ttm-kvm scripts. Sourced, not run.
+
+# Downloads, kernel trees, build outputs and the rootfs live here, outside the
+# repo, so a fresh clone reuses them. Nothing requires the cache to exist.
+CACHE=${TTM_KVM_CACHE:-$HOME/.cache/ttm-kvm}
+KVER=7.3.4
+TREES=$CACHE/trees
+ROOTFS=${TTM_KVM_ROOTFS:-$CACHE/rootfs}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+die() {
+	echo "${0##*/}: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "[${0##*/}] $*" >&2
+}
+
+# tree_dir KIND: the git work tree of the patched or baseline kernel.
+tree_dir() {
+	case "$1" in
+	patched | baseline) echo "$TREES/$1" ;;
+	*) die "unknown kernel kind '$1' (patched or baseline)" ;;
+	esac
+}
+
+# series_list KIND: the patch files KIND gets, in order. The baseline kernel
+# gets only the leading entries above the line "# baseline ends here"
+# (test infrastructure such as vttm), the patched kernel all of them.
+series_list() {
+	local kind=$1 series=$REPO/patches/series line
+	[ -f "$series" ] || return 0
+	while IFS= read -r line; do
+		case "$line" in
+		"# baseline ends here"*) [ "$kind" = baseline ] && break ;;
+		"#"* | "") continue ;;
+		esac
+		[ -f "$REPO/patches/$line" ] || die "patches/series names missing file $line"
+		echo "$REPO/patches/$line"
+	done <"$series"
+}
+
+# series_hash KIND: identifies the patch set KIND is built from.
+series_hash() {
+	local p
+	(
+		echo "$KVER"
+		series_list "$1" | while IFS= read -r p; do sha256sum <"$p"; done
+	) | sha256sum | cut -c1-16
+}
+
+# applied_stamp TREE: where prepare-tree.sh records "HASH HEAD" after git am.
+applied_stamp() {
+	echo "$(git -C "$1" rev-parse --absolute-git-dir)/ttm-kvm-applied"
+}

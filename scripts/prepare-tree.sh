@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# prepare-tree.sh KIND: make the kernel work tree for KIND (patched|baseline)
+# ready to build: pristine v7.3.4 as the first commit, patches/series applied
+# with git am (baseline: only the entries above the "baseline ends" marker),
+# and the repo's new kernel files laid in.
+#
+# Commits made by hand in the patched tree are kept while patches/ is
+# unchanged, so edit-build-test works before `make patches` exports them.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kind=${1:?usage: prepare-tree.sh patched|baseline}
+tree=$(tree_dir "$kind")
+main=$(tree_dir patched)
+
+# The pristine tree: one git repo (the patched tree); baseline is a worktree.
+if [ ! -e "$main/.git" ]; then
+	"$REPO/scripts/fetch-kernel.sh"
+	log "unpacking Linux $KVER into $main"
+	rm -rf "$main.new"
+	mkdir -p "$main.new"
+	tar -xf "$CACHE/linux-$KVER.tar.xz" -C "$main.new" --strip-components=1
+	mk=$main.new/Makefile
+	got=$(awk '/^VERSION =/{v=$3} /^PATCHLEVEL =/{p=$3} /^SUBLEVEL =/{s=$3} END{print v"."p"."s}' "$mk")
+	[ "$got" = "$KVER" ] || die "source tree is Linux $got; this project is pinned to $KVER"
+	(
+		cd "$main.new"
+		git init -q -b pristine
+		git config user.name "ttm-kvm build"
+		git config user.email "ttm-kvm@localhost"
+		git config core.abbrev 12
+		# Keep new, repo-owned files out of `git status` noise and commits.
+		echo "/.ttm-kvm-laid-in" >>.git/info/exclude
+		git add -A -f .
+		git commit -q -m "Linux $KVER"
+		git tag "v$KVER"
+	)
+	mv "$main.new" "$main"
+fi
+if [ "$kind" = baseline ] && [ ! -e "$tree/.git" ]; then
+	git -C "$main" worktree prune
+	git -C "$main" worktree add -q --detach "$tree" "v$KVER"
+fi
+
+mapfile -t list < <(series_list "$kind")
+want=$(series_hash "$kind")
+stamp=$(applied_stamp "$tree")
+
+cd "$tree"
+head=$(git rev-parse HEAD)
+read -r have have_head 2>/dev/null <"$stamp" || have= have_head=
+if [ "$have" != "$want" ]; then
+	if [ -n "$have_head" ] && [ "$have_head" != "$head" ]; then
+		die "$tree has commits not exported to patches/ and patches/ changed too; " \
+			"export them (make patches) or reset the tree (git -C $tree reset --hard $have_head)"
+	fi
+	log "$kind: applying ${#list[@]} patch(es) to v$KVER"
+	git am --abort >/dev/null 2>&1 || true
+	git checkout -q -f -B "ttm-kvm-$kind" "v$KVER"
+	if [ "${#list[@]}" -gt 0 ]; then
+		git am -q --whitespace=nowarn "${list[@]}" ||
+			die "git am failed in $tree: fix the patch in patches/ (git -C $tree am --abort)"
+	fi
+	echo "$want $(git rev-parse HEAD)" >"$stamp"
+elif [ "$have_head" != "$head" ]; then
+	log "$kind: building local commits in $tree not yet exported (make patches)"
+fi
+
+# Lay in the repo's new kernel files. They must be new: an upstream file is
+# changed by a patch, never by overwriting it. Checksums, not times, decide
+# what is copied, so an unchanged file keeps its mtime and make stays
+# incremental. Files dropped from the repo since the last run are removed.
+manifest=.ttm-kvm-laid-in
+new=$(cd "$REPO" && find drivers include Documentation -type f 2>/dev/null | sort || true)
+if [ -n "$new" ]; then
+	clash=$(echo "$new" | while IFS= read -r f; do
+		git cat-file -e "HEAD:$f" 2>/dev/null && echo "$f"
+	done || true)
+	[ -z "$clash" ] || die "repo files shadow upstream files (change those with a patch): $clash"
+fi
+touch "$manifest"
+comm -23 "$manifest" <(echo "$new") | while IFS= read -r gone; do
+	[ -n "$gone" ] && rm -f "$gone"
+done
+if [ -n "$new" ]; then
+	(cd "$REPO" && echo "$new" | rsync -rc --files-from=- . "$tree/")
+fi
+echo "$new" >"$manifest"
+echo "$tree"

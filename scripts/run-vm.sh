@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# run-vm.sh [options] -- COMMAND...
+# Boot a built kernel under QEMU TCG (-cpu max: the guest sees SVM, so KVM
+# works inside it) on the sid rootfs over 9p, run COMMAND in the guest as root
+# with /out as its working directory, and exit with COMMAND's status.
+#
+#   --kernel KIND    patched (default) or baseline
+#   --out DIR        host directory shared as /out (default: a new temp dir)
+#   --device DEV     virtio-gpu | qxl | ivshmem[=SIZE]  (repeatable)
+#   --append ARGS    extra kernel command line
+#   --mem SIZE       guest memory (default 3G)
+#   --timeout SECS   hard limit for the whole VM (default 900)
+#   --shell          interactive: serial console on this terminal, no COMMAND
+#
+# In the guest: /out (rw, host --out), /lib/modules (the kernel's modules),
+# /ttm-kvm/tests (the built project tests). console.log, cmd.log, dmesg.log
+# and status land in --out.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kind=patched out= mem=3G timeout=900 append= shell=0
+devices=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kind=$2 shift ;;
+	--out) out=$2 shift ;;
+	--device) devices+=("$2") shift ;;
+	--append) append="$append $2" shift ;;
+	--mem) mem=$2 shift ;;
+	--timeout) timeout=$2 shift ;;
+	--shell) shell=1 ;;
+	--) shift && break ;;
+	*) die "unknown option $1 (see the header of $0)" ;;
+	esac
+	shift
+done
+[ "$shell" = 1 ] || [ $# -gt 0 ] || die "no guest command given"
+
+kout=$CACHE/out/$kind
+[ -f "$kout/bzImage" ] || die "no $kind kernel built (make kernel / make baseline)"
+[ -x "$ROOTFS/bin/sh" ] || die "no rootfs at $ROOTFS (make rootfs)"
+tests=$CACHE/out/tests
+mkdir -p "$tests"
+[ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/ttm-kvm-vm.XXXXXX")
+mkdir -p "$out"
+rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log"
+
+install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOTFS/sbin/ttm-kvm-init"
+if [ "$shell" = 1 ]; then
+	printf '%s\n' 'exec setsid sh -c "exec sh </dev/ttyS0 >/dev/ttyS0 2>&1"' >"$out/cmd"
+else
+	printf '%q ' "$@" >"$out/cmd"
+	echo >>"$out/cmd"
+fi
+
+qdev=()
+for d in "${devices[@]}"; do
+	case "$d" in
+	virtio-gpu) qdev+=(-device virtio-gpu-pci) ;;
+	qxl) qdev+=(-device qxl) ;;
+	ivshmem | ivshmem=*)
+		size=256M
+		[ "$d" = ivshmem ] || size=${d#ivshmem=}
+		qdev+=(-object "memory-backend-memfd,id=vram,size=$size,share=on"
+			-device ivshmem-plain,memdev=vram)
+		;;
+	*) die "unknown device $d (virtio-gpu, qxl, ivshmem[=SIZE])" ;;
+	esac
+done
+
+share() { # TAG DIR [ro]
+	local opt=
+	[ "${3:-}" = ro ] && opt=,readonly=on
+	echo "-virtfs local,path=$2,mount_tag=$1,security_model=passthrough,id=$1$opt"
+}
+
+# shellcheck disable=SC2046 # share() output is meant to split into words
+qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+	-kernel "$kout/bzImage"
+	-append "console=ttyS0 root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 $append"
+	$(share root "$ROOTFS") $(share out "$out") $(share mods "$kout/modules/lib/modules" ro)
+	$(share tests "$tests" ro)
+	-display none -vga none -no-reboot "${qdev[@]}")
+
+if [ "$shell" = 1 ]; then
+	exec "${qemu[@]}" -serial mon:stdio
+fi
+rc=0
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" -serial "file:$out/console.log" \
+	-monitor none </dev/null || rc=$?
+if [ ! -f "$out/status" ]; then
+	[ "$rc" = 124 ] && log "VM timed out after ${timeout}s" || log "VM ended (qemu rc $rc) without a guest status"
+	tail -n 30 "$out/console.log" >&2 || true
+	exit 125
+fi
+exit "$(cat "$out/status")"
