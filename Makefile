@@ -8,7 +8,7 @@ S := scripts
 SUITES ?= kunit upstream-igt project-igt
 
 .PHONY: all deps fetch kernel baseline patches rootfs tests check check-baseline \
-	demo shell clean help
+	compare demo shell clean help
 
 all: kernel rootfs tests
 
@@ -50,6 +50,10 @@ check: kernel rootfs tests
 ## check-baseline  the same suites on the baseline kernel
 check-baseline: baseline rootfs tests
 	$(S)/check.sh --kernel baseline --suites "$(SUITES)"
+
+## compare    project IGT suites on baseline and patched kernels, side by side
+compare: kernel baseline rootfs tests
+	$(S)/compare.sh "$(or $(COMPARE_SUITES),project-igt)"
 
 ## demo       main job: build, boot, run the KVM demo in the test VM
 demo: kernel rootfs tests

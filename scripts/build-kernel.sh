@@ -17,7 +17,8 @@ export CCACHE_BASEDIR=$TREES
 export CCACHE_NOHASHDIR=1
 jobs=$(($(nproc) + 1))
 kmake() {
-	make -C "$tree" -s -j"$jobs" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	# LOCALVERSION= keeps setlocalversion from appending "+" for a git tree.
+	make -C "$tree" -s -j"$jobs" CC="ccache gcc" HOSTCC="ccache gcc" LOCALVERSION= "$@"
 }
 
 fragments=("$REPO"/configs/*.config)
@@ -28,8 +29,9 @@ cfg_hash=$( (
 if [ "$(cat "$out/config.hash" 2>/dev/null)" != "$cfg_hash" ] || [ ! -f "$tree/.config" ]; then
 	log "$kind: configuring (tinyconfig + ${fragments[*]##*/})"
 	kmake tinyconfig >/dev/null
-	(cd "$tree" && scripts/kconfig/merge_config.sh -m -Q .config "${fragments[@]}" >/dev/null)
-	echo "CONFIG_LOCALVERSION=\"-ttm-kvm-$kind\"" >>"$tree/.config"
+	echo "CONFIG_LOCALVERSION=\"-ttm-kvm-$kind\"" >"$out/localversion.config"
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m -Q .config "${fragments[@]}" \
+		"$out/localversion.config" >/dev/null)
 	kmake olddefconfig >/dev/null
 	# Fail loudly when Kconfig dropped a requested symbol.
 	bad=0

@@ -9,9 +9,9 @@ set -euo pipefail
 kind=patched suites="kunit upstream-igt project-igt" out=
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel) kind=$2 shift ;;
-	--suites) suites=$2 shift ;;
-	--out) out=$2 shift ;;
+	--kernel) kind=$2; shift ;;
+	--suites) suites=$2; shift ;;
+	--out) out=$2; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
@@ -29,16 +29,13 @@ failures=$out/failures.txt
 record() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$summary"; }
 fail_note() { printf '%s: %s\n' "$1" "$2" >>"$failures"; }
 
-# dmesg_reports SUITE DMESG: kernel complaints count as failures of SUITE.
+# dmesg_reports SUITE DMESG [ALLOW]: kernel complaints count as failures.
 dmesg_reports() {
 	local n
-	n=$(grep -cE -f "$REPO/tests/dmesg-fail.pattern" "$2" 2>/dev/null || true)
-	if [ "${n:-0}" -gt 0 ]; then
-		grep -E -f "$REPO/tests/dmesg-fail.pattern" "$2" | head -n 20 | while IFS= read -r l; do
-			fail_note "$1" "dmesg: $l"
-		done
-	fi
-	echo "${n:-0}"
+	n=$(python3 "$REPO/scripts/dmesg-scan.py" "$2" "$REPO/tests/dmesg-fail.pattern" \
+		${3:+"$3"} 2>"$2.reports")
+	head -n 20 "$2.reports" | while IFS= read -r l; do fail_note "$1" "dmesg: $l"; done
+	echo "$n"
 }
 
 vm() { # SUITE OUTDIR RUN-VM-ARGS...
@@ -56,9 +53,6 @@ suite_kunit() {
 	local d=$out/kunit rc=0
 	mkdir -p "$d"
 	cp "$REPO/scripts/guest/kunit.sh" "$d/"
-	# Every TTM KUnit test module the kernel built.
-	find "$CACHE/out/$kind/modules/lib/modules" -path '*/drm/ttm/tests/*_test.ko*' \
-		-printf '%f\n' | sed 's/\.ko.*//' | sort >"$d/kunit-modules"
 	vm kunit "$d" -- sh /out/kunit.sh || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note kunit "guest script exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
 	# One KTAP document from the per-suite debugfs results, for kunit.py.
@@ -81,11 +75,11 @@ suite_kunit() {
 	f=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$line")
 	s=$(sed -nE 's/.*skipped: ([0-9]+).*/\1/p' <<<"$line")
 	e=$(sed -nE 's/.*errors: ([0-9]+).*/\1/p' <<<"$line")
-	grep -E '\[(FAILED|CRASHED)\]' "$d/parsed.txt" | sed -E 's/^\[[0-9:]+\] //' |
+	{ grep -E '\[(FAILED|CRASHED)\]' "$d/parsed.txt" || true; } | sed -E 's/^\[[0-9:]+\] //' |
 		while IFS= read -r l; do fail_note kunit "$l"; done
 	[ "${e:-0}" = 0 ] || fail_note kunit "$e KTAP parse error(s), see $d/parsed.txt"
 	local dm
-	dm=$(dmesg_reports kunit "$d/dmesg.log")
+	dm=$(dmesg_reports kunit "$d/dmesg.log" "$REPO/tests/kunit-dmesg.allow")
 	record kunit "${p:-0}" $((${f:-0} + ${e:-0} + dm)) "${s:-0}"
 }
 
@@ -96,6 +90,7 @@ igt_suite() {
 	local d=$out/$suite rc=0
 	mkdir -p "$d"
 	cp "$REPO/scripts/guest/igt.sh" "$d/"
+	if [ -f "$out/$suite.setup" ]; then cp "$out/$suite.setup" "$d/igt-setup"; fi
 	# Excluded entries are not run at all.
 	awk '/^igt@/ && $2 != "exclude" { print $1 }' "$expected" >"$d/igt-list"
 	vm "$suite" "$d" "$@" -- sh /out/igt.sh "$testdir" || rc=$?
@@ -122,7 +117,8 @@ suite_project-igt() {
 		[ -x "$b" ] || continue
 		"$b" --list-subtests | sed "s/^/igt@${b##*/}@/; s/\$/ pass/" >>"$list"
 	done
-	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu
+	cp "$REPO/scripts/guest/setup-vttm.sh" "$out/project-igt.setup"
+	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu --device ivshmem=64M
 }
 
 for s in $suites; do

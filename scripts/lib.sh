@@ -34,7 +34,10 @@ series_list() {
 	[ -f "$series" ] || return 0
 	while IFS= read -r line; do
 		case "$line" in
-		"# baseline ends here"*) [ "$kind" = baseline ] && break ;;
+		"# baseline ends here"*)
+			[ "$kind" = baseline ] && break
+			continue
+			;;
 		"#"* | "") continue ;;
 		esac
 		[ -f "$REPO/patches/$line" ] || die "patches/series names missing file $line"

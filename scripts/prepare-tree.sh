@@ -26,7 +26,7 @@ if [ ! -e "$main/.git" ]; then
 	(
 		cd "$main.new"
 		git init -q -b pristine
-		git config user.name "ttm-kvm build"
+		git config user.name "ttm-kvm developers"
 		git config user.email "ttm-kvm@localhost"
 		git config core.abbrev 12
 		# Keep new, repo-owned files out of `git status` noise and commits.
@@ -71,7 +71,9 @@ fi
 # what is copied, so an unchanged file keeps its mtime and make stays
 # incremental. Files dropped from the repo since the last run are removed.
 manifest=.ttm-kvm-laid-in
-new=$(cd "$REPO" && find drivers include Documentation -type f 2>/dev/null | sort || true)
+# Build artifacts of out-of-tree compile checks are ignored via .gitignore.
+new=$(git -C "$REPO" ls-files --cached --others --exclude-standard \
+	drivers include Documentation | sort)
 if [ -n "$new" ]; then
 	clash=$(echo "$new" | while IFS= read -r f; do
 		git cat-file -e "HEAD:$f" 2>/dev/null && echo "$f"
@@ -80,7 +82,7 @@ if [ -n "$new" ]; then
 fi
 touch "$manifest"
 comm -23 "$manifest" <(echo "$new") | while IFS= read -r gone; do
-	[ -n "$gone" ] && rm -f "$gone"
+	if [ -n "$gone" ]; then rm -f "$gone"; fi
 done
 if [ -n "$new" ]; then
 	(cd "$REPO" && echo "$new" | rsync -rc --files-from=- . "$tree/")

@@ -12,6 +12,9 @@
 #   --timeout SECS   hard limit for the whole VM (default 900)
 #   --shell          interactive: serial console on this terminal, no COMMAND
 #
+# KUnit tests are built in but not run at boot (kunit.autorun=0); the kunit
+# suite runs them through debugfs.
+#
 # In the guest: /out (rw, host --out), /lib/modules (the kernel's modules),
 # /ttm-kvm/tests (the built project tests). console.log, cmd.log, dmesg.log
 # and status land in --out.
@@ -22,12 +25,12 @@ kind=patched out= mem=3G timeout=900 append= shell=0
 devices=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel) kind=$2 shift ;;
-	--out) out=$2 shift ;;
-	--device) devices+=("$2") shift ;;
-	--append) append="$append $2" shift ;;
-	--mem) mem=$2 shift ;;
-	--timeout) timeout=$2 shift ;;
+	--kernel) kind=$2; shift ;;
+	--out) out=$2; shift ;;
+	--device) devices+=("$2"); shift ;;
+	--append) append="$append $2"; shift ;;
+	--mem) mem=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
 	--shell) shell=1 ;;
 	--) shift && break ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
@@ -77,7 +80,7 @@ share() { # TAG DIR [ro]
 # shellcheck disable=SC2046 # share() output is meant to split into words
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
 	-kernel "$kout/bzImage"
-	-append "console=ttyS0 root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 $append"
+	-append "console=ttyS0 root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 kunit.autorun=0 $append"
 	$(share root "$ROOTFS") $(share out "$out") $(share mods "$kout/modules/lib/modules" ro)
 	$(share tests "$tests" ro)
 	-display none -vga none -no-reboot "${qdev[@]}")

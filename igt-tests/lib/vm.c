@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vm.h"
+
+/* processor.o's kvm_selftest_arch_init, renamed by the Makefile (objcopy). */
+void libkvm_selftest_arch_init(void);
+
+/*
+ * The library runs its arch init from a constructor, before main(). On x86
+ * that reads a kvm module parameter and exits the process (status 4, after
+ * printing to stdout) when /dev/kvm is missing, which would break
+ * --list-subtests on machines without KVM. Run it only when KVM is usable;
+ * otherwise every subtest skips before it needs the state set up here.
+ */
+void kvm_selftest_arch_init(void)
+{
+	if (!access("/dev/kvm", R_OK | W_OK))
+		libkvm_selftest_arch_init();
+}
+
+void igt_require_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		igt_skip("cannot open /dev/kvm: %s", strerror(errno));
+	close(fd);
+}
+
+u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
+{
+	u64 cmd;
+
+	/* Also reports a guest assertion (UCALL_ABORT) and exits 254. */
+	vcpu_run(vcpu);
+	cmd = get_ucall(vcpu, uc);
+	if (cmd == UCALL_NONE) {
+		igt_assert_exit_reason(vcpu, KVM_EXIT_IO);
+		igt_fail("guest did port I/O to %#x, not a ucall",
+			 vcpu->run->io.port);
+	}
+	return cmd;
+}
+
+struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip)
+{
+	struct kvm_vcpu *vcpu = __vm_vcpu_add(vm, 0);
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	vcpu_sregs_get(vcpu, &sregs);
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	vcpu_sregs_set(vcpu, &sregs);
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = rip;
+	regs.rflags = 0x2;	/* bit 1 is reserved and must be set */
+	vcpu_regs_set(vcpu, &regs);
+	return vcpu;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vm: glue between igt_proto and the kernel tree's KVM selftests library
+ * (tools/testing/selftests/kvm/lib), which the tests use to build VMs.
+ *
+ * The library reports its own failures with exit(254) (TEST_ASSERT) and
+ * exit(4) (TEST_REQUIRE, no /dev/kvm); the harness turns those into FAIL and
+ * SKIP. Its pr_info() output is compiled out (-DQUIET) so that stdout stays
+ * clean for --list-subtests.
+ */
+#ifndef IGT_TESTS_VM_H
+#define IGT_TESTS_VM_H
+
+#include <kvm_util.h>
+#include <processor.h>
+#include <ucall_common.h>
+
+#include "igt_proto.h"
+
+/* Skips the subtest unless /dev/kvm can be opened read-write. */
+void igt_require_kvm(void);
+
+#define igt_assert_exit_reason(vcpu, expected)				\
+	do {								\
+		unsigned int __got = (vcpu)->run->exit_reason;		\
+		unsigned int __want = (expected);			\
+		if (__got != __want)					\
+			igt_fail("expected exit reason %u (%s), got %u (%s)", \
+				 __want, exit_reason_str(__want),	\
+				 __got, exit_reason_str(__got));	\
+	} while (0)
+
+/*
+ * Runs @vcpu to its next ucall and returns the UCALL_* command in @uc. A
+ * guest assertion (GUEST_ASSERT*()) or any exit that is not a ucall fails the
+ * subtest.
+ */
+u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
+
+/*
+ * Adds vCPU 0 to a VM from vm_create_barebones() (no memory, no irqchip, so
+ * HLT and port I/O reach userspace) in its reset state, i.e. real mode,
+ * except that it starts at @rip with CS base 0.
+ */
+struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip);
+
+#endif

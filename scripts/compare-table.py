@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Side-by-side IGT results of two check runs.
+
+usage: compare-table.py BASELINE-DIR PATCHED-DIR SUITE...
+Reads DIR/SUITE/igt-results/results.json of each run and prints one row per
+test: its result on the baseline and on the patched kernel, marking rows
+that differ.
+"""
+import json
+import sys
+
+
+def load(d, suite):
+    try:
+        with open(f"{d}/{suite}/igt-results/results.json") as f:
+            return {k: v.get("result", "?") for k, v in json.load(f)["tests"].items()}
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def main():
+    base_dir, patched_dir, suites = sys.argv[1], sys.argv[2], sys.argv[3:]
+    rows = []
+    for s in suites:
+        b, p = load(base_dir, s), load(patched_dir, s)
+        for name in sorted(set(b) | set(p)):
+            rows.append((name, b.get(name, "notrun"), p.get(name, "notrun")))
+    if not rows:
+        print("compare: no IGT results found")
+        return 1
+    w = max(len(r[0]) for r in rows)
+    print(f"{'test':<{w}}  {'baseline':<10} {'patched':<10}")
+    for name, b, p in rows:
+        mark = "  <- differs" if b != p else ""
+        print(f"{name:<{w}}  {b:<10} {p:<10}{mark}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
