@@ -2,20 +2,25 @@
 """Side-by-side IGT results of two check runs.
 
 usage: compare-table.py BASELINE-DIR PATCHED-DIR SUITE...
-Reads DIR/SUITE/igt-results/results.json of each run and prints one row per
+Reads DIR/SUITE/igt-results.*/results.json of each run and prints one row per
 test: its result on the baseline and on the patched kernel, marking rows
 that differ.
 """
+import glob
 import json
 import sys
 
 
 def load(d, suite):
-    try:
-        with open(f"{d}/{suite}/igt-results/results.json") as f:
-            return {k: v.get("result", "?") for k, v in json.load(f)["tests"].items()}
-    except (OSError, ValueError, KeyError):
-        return {}
+    out = {}
+    for path in glob.glob(f"{d}/{suite}/igt-results.*/results.json"):
+        try:
+            with open(path) as f:
+                tests = json.load(f)["tests"]
+        except (OSError, ValueError, KeyError):
+            continue
+        out.update({k: v.get("result", "?") for k, v in tests.items()})
+    return out
 
 
 def main():

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Judge an igt_runner results.json against an expected-results file.
 
+usage: igt-judge.py EXPECTED SUITE RESULTS.JSON...
 Expected file lines: "igt@BINARY@SUBTEST RESULT  # why", RESULT one of
-pass, skip (must run and skip) or exclude (not run; counted as skipped).
+pass, skip (must run and skip) or exclude (not run; counted as skipped);
+"@driver NAME" lines group tests by driver and are ignored here. The
+results of several igt_runner runs are merged.
 Prints "PASSED FAILED SKIPPED" on stdout and one line per failure on stderr,
 prefixed with the suite name.
 """
@@ -11,23 +14,24 @@ import sys
 
 
 def main():
-    expected_path, results_path, suite = sys.argv[1:4]
+    expected_path, suite, results_paths = sys.argv[1], sys.argv[2], sys.argv[3:]
     expected = {}
     for raw in open(expected_path):
         line = raw.split("#", 1)[0].split()
-        if not line:
+        if not line or line[0] == "@driver":
             continue
         name, want = line[0], (line[1] if len(line) > 1 else "pass")
         if want not in ("pass", "skip", "exclude"):
             sys.exit(f"{expected_path}: bad expected result '{want}' for {name}")
         expected[name] = want
 
-    try:
-        with open(results_path) as f:
-            tests = json.load(f).get("tests", {})
-    except (OSError, ValueError) as e:
-        tests = {}
-        print(f"{suite}: no usable results.json ({e})", file=sys.stderr)
+    tests = {}
+    for path in results_paths:
+        try:
+            with open(path) as f:
+                tests.update(json.load(f).get("tests", {}))
+        except (OSError, ValueError) as e:
+            print(f"{suite}: no usable results ({e})", file=sys.stderr)
 
     passed = failed = skipped = 0
     for name, want in expected.items():

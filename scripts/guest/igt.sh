@@ -1,7 +1,21 @@
 #!/bin/sh
-# Guest side of an IGT suite: igt_runner TESTDIR with /out/igt-list, results
-# in /out/igt-results (results.json). Extra setup runs from /out/igt-setup.
+# Guest side of an IGT suite: one igt_runner run per list /out/igt-list.GROUP
+# over TESTDIR, results in /out/igt-results.GROUP/results.json. GROUP is the
+# DRM driver IGT must use (IGT_FORCE_DRIVER; IGT's "any driver" skips virtual
+# drivers such as vkms and vgem), or "any". /out/igt-setup runs first.
 set -u
 dir=$1
 [ -f /out/igt-setup ] && . /out/igt-setup
-igt_runner -o --per-test-timeout 600 --test-list /out/igt-list "$dir" /out/igt-results
+rc=0
+for list in /out/igt-list.*; do
+	[ -s "$list" ] || continue
+	group=${list##*.}
+	if [ "$group" = any ]; then
+		unset IGT_FORCE_DRIVER
+	else
+		export IGT_FORCE_DRIVER="$group"
+	fi
+	igt_runner -o --per-test-timeout 600 --test-list "$list" "$dir" \
+		"/out/igt-results.$group" || rc=$?
+done
+exit $rc

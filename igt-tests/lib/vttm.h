@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vttm: helpers for tests of the vttm driver (include/uapi/drm/vttm_drm.h,
+ * Documentation/gpu/vttm.rst): finding its render node, its ioctls and its
+ * debugfs files.
+ *
+ * Naming follows IGT: __vttm_foo() returns 0 or the errno of the failed
+ * ioctl, vttm_foo() fails the subtest unless the ioctl succeeds.
+ */
+#ifndef IGT_TESTS_VTTM_H
+#define IGT_TESTS_VTTM_H
+
+#include <stdbool.h>
+
+#include <linux/types.h>
+#include <drm/drm.h>
+#include <drm/vttm_drm.h>
+
+#define VTTM_PAGE	4096ull
+
+/* An open vttm render node and the debugfs directory of its DRM device. */
+struct vttm_device {
+	int fd;
+	char debugfs_dir[64];
+};
+
+/* Opens the first render node whose driver is vttm; false if none. */
+bool vttm_open(struct vttm_device *dev);
+/* vttm_open(), or skips the subtest. */
+void vttm_require(struct vttm_device *dev);
+
+/* A whole debugfs file of @dev; the caller frees the result. */
+char *vttm_debugfs_read(const struct vttm_device *dev, const char *name);
+/* The line after @line in a text buffer, or NULL. */
+char *vttm_next_line(const char *line);
+
+/* The vttm_usage file. */
+struct vttm_usage {
+	long long vram_used, vram_total, tt_used, tt_total, system_used;
+	long long resident, backed_up, bos;
+};
+
+struct vttm_usage vttm_read_usage(const struct vttm_device *dev);
+/* Fails unless every counter of vttm_usage equals @base. */
+void vttm_check_usage(const struct vttm_device *dev,
+		      const struct vttm_usage *base);
+
+/*
+ * The vttm_bos section of BO @id: its "bo" line and the indented lines
+ * after it; NULL if the BO is not listed. The caller frees the result.
+ */
+char *__vttm_bo_audit(const struct vttm_device *dev, __u64 id);
+/* As __vttm_bo_audit(), but fails the subtest if the BO is not listed. */
+char *vttm_bo_audit(const struct vttm_device *dev, __u64 id);
+
+/*
+ * Checks the page lines of an audit from vttm_bo_audit() (each preceded by
+ * a newline): @size bytes of plain pages, each with reference count 0 or 1.
+ */
+void vttm_check_audit_pages(const char *audit, __u64 size);
+
+int __vttm_bo_create(int fd, __u64 size, __u32 domains, __u32 preferred,
+		     __u32 flags, __u32 *handle);
+__u32 vttm_bo_create(int fd, __u64 size, __u32 domains, __u32 preferred);
+int __vttm_bo_info(int fd, __u32 handle, struct drm_vttm_bo_info *info);
+struct drm_vttm_bo_info vttm_bo_info(int fd, __u32 handle);
+__u32 vttm_bo_domain(int fd, __u32 handle);
+int __vttm_bo_move(int fd, __u32 handle, __u32 domain, __u32 flags);
+/* Moves and checks that INFO reports the BO in @domain. */
+void vttm_bo_move(int fd, __u32 handle, __u32 domain);
+int __vttm_evict(int fd, __u32 domain);
+int __vttm_gem_close(int fd, __u32 handle);
+void vttm_gem_close(int fd, __u32 handle);
+__u64 vttm_bo_mmap_offset(int fd, __u32 handle);
+/* A shared read-write mapping of the first @size bytes of the BO. */
+void *vttm_bo_mmap(int fd, __u32 handle, __u64 size);
+
+const char *vttm_domain_name(__u32 domain);
+
+/* Whether the system has free swap space (SwapFree in /proc/meminfo). */
+bool have_swap(void);
+
+#endif
