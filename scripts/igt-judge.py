@@ -47,11 +47,19 @@ def main():
             continue
         failed += 1
         why = ""
-        out = tests.get(name, {}).get("out", "")
-        for l in out.splitlines():
-            if "FAIL" in l or "Test assertion failure" in l or "failed" in l.lower():
-                why = ": " + l.strip()[:200]
+        t = tests.get(name, {})
+        # The test's own account first (IGT's "Failed assertion", our
+        # harness's "Test failed at" + "expected ..."), then any FAIL line.
+        lines = (t.get("err", "") + "\n" + t.get("out", "")).splitlines()
+        for i, l in enumerate(lines):
+            if "Test failed at" in l or "Failed assertion" in l:
+                why = ": " + " ".join(x.strip() for x in lines[i:i + 2])[:300]
                 break
+        else:
+            for l in lines:
+                if "FAIL" in l or "failed" in l.lower():
+                    why = ": " + l.strip()[:300]
+                    break
         print(f"{suite}: {name} expected {want}, got {got}{why}", file=sys.stderr)
     # Tests igt_runner ran that nobody expected are failures too.
     for name in tests:
