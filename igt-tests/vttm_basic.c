@@ -8,7 +8,8 @@
  * its start, so a leaked BO or page fails the subtest that leaked it.
  *
  * Subtests that back BOs up to shmem need swap space and skip without it;
- * swapout-needs-swap checks the error returned then.
+ * swapout-needs-swap turns swap off for a moment and checks the error
+ * returned then.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/swap.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
@@ -481,7 +484,7 @@ static void test_evict_domain(void)
 }
 
 /* Without swap space, TTM does not back up: vttm says ENOSPC. */
-static void test_swapout_needs_swap(void)
+static void check_swapout_needs_swap(void)
 {
 	struct vttm_usage base;
 	u32 handle;
@@ -498,6 +501,50 @@ static void test_swapout_needs_swap(void)
 	vttm_gem_close(dev.fd, handle);
 
 	close_and_check_usage(&base);
+}
+
+#define MAX_SWAPS	8
+
+/*
+ * The test VM normally has swap on, which the swapout subtests need. Turn
+ * it off around the check and back on in this process whatever the check's
+ * outcome: the check runs in a child, as a failed assertion ends its
+ * process.
+ */
+static void test_swapout_needs_swap(void)
+{
+	char swaps[MAX_SWAPS][256], line[512];
+	int n = 0, i, status;
+	FILE *f;
+	pid_t pid;
+
+	f = fopen("/proc/swaps", "r");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (line[0] == '/' && n < MAX_SWAPS &&
+		    sscanf(line, "%255s", swaps[n]) == 1)
+			n++;
+	fclose(f);
+	for (i = 0; i < n; i++)
+		igt_assert_f(!swapoff(swaps[i]), "swapoff %s: %s", swaps[i],
+			     strerror(errno));
+
+	fflush(NULL);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		check_swapout_needs_swap();
+		_exit(0);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+
+	for (i = 0; i < n; i++)
+		igt_assert_f(!swapon(swaps[i], 0), "swapon %s: %s", swaps[i],
+			     strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == IGT_EXIT_SKIP)
+		igt_skip("the check with swap off skipped");
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "the check with swap off failed (status %#x)", status);
 }
 
 static void swap_out(u32 handle)

@@ -118,8 +118,8 @@ suite_project-igt() {
 	{
 		# The binaries igt-tests/Makefile built (TESTS), not whatever else
 		# may sit in the shared output directory.
-		for b in $(sed -n 2p "$CACHE/out/tests/bin/test-list.txt"); do
-			"$CACHE/out/tests/bin/$b" --list-subtests | sed "s/^/igt@$b@/; s/\$/ pass/" ||
+		for b in $(sed -n 2p "$TESTS_OUT/bin/test-list.txt"); do
+			"$TESTS_OUT/bin/$b" --list-subtests | sed "s/^/igt@$b@/; s/\$/ pass/" ||
 				fail_note project-igt "$b: --list-subtests failed"
 		done
 		grep '^igt@' "$REPO/tests/project-igt.expected" || true

@@ -8,6 +8,9 @@ KVER=7.3.4
 TREES=$CACHE/trees
 ROOTFS=${TTM_KVM_ROOTFS:-$CACHE/rootfs}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Test binaries are per checkout (igt-tests/Makefile's default O), so two
+# clones sharing the cache never run each other's tests.
+TESTS_OUT=$REPO/build/tests
 
 die() {
 	echo "${0##*/}: $*" >&2

@@ -42,7 +42,7 @@ done
 kout=$CACHE/out/$kind
 [ -f "$kout/bzImage" ] || die "no $kind kernel built (make kernel / make baseline)"
 [ -x "$ROOTFS/bin/sh" ] || die "no rootfs at $ROOTFS (make rootfs)"
-tests=$CACHE/out/tests
+tests=$TESTS_OUT
 mkdir -p "$tests"
 [ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/ttm-kvm-vm.XXXXXX")
 mkdir -p "$out"
