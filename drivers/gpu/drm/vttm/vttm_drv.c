@@ -136,6 +136,14 @@ static int vttm_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	if (!vttm_tt_mb)
 		return dev_err_probe(&pdev->dev, -EINVAL, "tt_mb must not be 0\n");
+	/*
+	 * A ttm_tt counts its pages in 32 bits: a TT BO beyond that would get
+	 * a page array shorter than its size, and faults past its end would
+	 * index out of bounds.
+	 */
+	if (((u64)vttm_tt_mb << 20) > ((u64)U32_MAX << PAGE_SHIFT))
+		return dev_err_probe(&pdev->dev, -EINVAL, "tt_mb %u is too large\n",
+				     vttm_tt_mb);
 
 	vdev = devm_drm_dev_alloc(&pdev->dev, &vttm_drm_driver,
 				  struct vttm_device, drm);
