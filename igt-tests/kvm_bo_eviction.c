@@ -514,6 +514,26 @@ struct seq_vcpu {
 	u64 bg_bad, bg_off, bg_val;
 };
 
+/*
+ * Where the vCPU was when it stopped unexpectedly. A SHUTDOWN (triple
+ * fault) gets past the library's IDT, so registers are all there is.
+ */
+static void report_vcpu_state(struct kvm_vcpu *vcpu)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	vcpu_regs_get(vcpu, &regs);
+	vcpu_sregs_get(vcpu, &sregs);
+	igt_warn("vCPU %u: rip %#llx rsp %#llx cr0 %#llx cr2 %#llx cr3 %#llx cr4 %#llx efer %#llx idt %#llx gdt %#llx",
+		 vcpu->id, (unsigned long long)regs.rip,
+		 (unsigned long long)regs.rsp, (unsigned long long)sregs.cr0,
+		 (unsigned long long)sregs.cr2, (unsigned long long)sregs.cr3,
+		 (unsigned long long)sregs.cr4, (unsigned long long)sregs.efer,
+		 (unsigned long long)sregs.idt.base,
+		 (unsigned long long)sregs.gdt.base);
+}
+
 static void *seq_vcpu_thread(void *arg)
 {
 	struct seq_vcpu *s = arg;
@@ -558,6 +578,7 @@ static void *seq_vcpu_thread(void *arg)
 			igt_assert_eq(reports, 2);
 			return NULL;
 		default:
+			report_vcpu_state(s->vcpu);
 			igt_fail("vCPU exit %s while counting (MMIO at %#llx)",
 				 exit_reason_str(s->vcpu->run->exit_reason),
 				 (unsigned long long)s->vcpu->run->mmio.phys_addr);
