@@ -1314,16 +1314,20 @@ static void guest_touch_all(struct tvm *t, u64 seed, u64 seed2)
 
 /*
  * Page references are TTM's business: with the BO mapped into a guest and
- * touched, every page of a TT BO has the reference count it had before.
+ * touched, every page of a TT BO has the reference count it had before, and
+ * TTM found no foreign reference when it freed or pooled pages.
  */
 static void test_no_page_refs(void)
 {
+	int foreign = ttm_foreign_page_refs();
 	char *before, *now;
 	struct hm_bo bo;
 	struct env e;
 	struct tvm t;
 	u64 id;
 
+	if (foreign < 0)
+		igt_info("no ttm/foreign_page_refs: this kernel does not check for foreign references");
 	env_init(&e);
 	bo_create(&bo, &e.p, BO_SIZE, TT);
 	host_fill(bo.map, 0x61);
@@ -1364,6 +1368,8 @@ static void test_no_page_refs(void)
 	tvm_free(&t);
 	bo_close(&bo);
 	env_fini(&e);
+	/* The BO's pages went to the pool or the system: TTM checked them. */
+	igt_assert_eq(ttm_foreign_page_refs(), foreign);
 }
 
 /* ---- pin-refused ------------------------------------------------------- */

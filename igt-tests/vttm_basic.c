@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/swap.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -712,6 +713,94 @@ static void test_page_audit(void)
 	close_and_check_usage(&base);
 }
 
+/* ---- mmap-pfnmap ------------------------------------------------------- */
+
+/* The VmFlags of the mapping that starts at @addr, from /proc/self/smaps. */
+static void vma_flags(const void *addr, char *flags, size_t len)
+{
+	unsigned long start, end;
+	bool found = false;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		/* A VMA's first line: "start-end perms offset dev inode". */
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			found = start == (unsigned long)addr;
+			continue;
+		}
+		if (found && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(flags, len, "%s", line + 8);
+			fclose(f);
+			return;
+		}
+	}
+	fclose(f);
+	igt_fail("no VMA starting at %p in /proc/self/smaps", addr);
+}
+
+static bool has_flag(const char *flags, const char *flag)
+{
+	char padded[8];
+
+	snprintf(padded, sizeof(padded), " %s ", flag);
+	return strstr(flags, padded);
+}
+
+/*
+ * BO mappings are VM_PFNMAP | VM_IO and never VM_MIXEDMAP in every domain,
+ * also after a move, and GUP refuses them: process_vm_readv() from the
+ * mapping fails with EFAULT instead of taking page references.
+ */
+static void test_mmap_pfnmap(void)
+{
+	static const u32 domains[] = { VRAM, TT, SYS };
+	const u64 size = 16 * PAGE;
+	struct vttm_usage base;
+	unsigned int i;
+
+	vttm_require(&dev);
+	base = vttm_read_usage(&dev);
+
+	for (i = 0; i < ARRAY_SIZE(domains); i++) {
+		u32 handle = vttm_bo_create(dev.fd, size, ALL, domains[i]);
+		u32 *map = vttm_bo_mmap(dev.fd, handle, size);
+		const char *name = vttm_domain_name(domains[i]);
+		u32 copy[4] = { };
+		struct iovec local = { copy, sizeof(copy) };
+		struct iovec remote = { map, sizeof(copy) };
+		char flags[512];
+		ssize_t n;
+
+		fill(map, size, 0x9f + i);
+		vma_flags(map, flags, sizeof(flags));
+		flags[strcspn(flags, "\n")] = ' ';
+		igt_assert_f(has_flag(flags, "pf") && has_flag(flags, "io") &&
+			     !has_flag(flags, "mx"),
+			     "%s BO mapping has VmFlags%s: expected pf and io, no mx",
+			     name, flags);
+
+		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		igt_assert_f(n == -1 && errno == EFAULT,
+			     "process_vm_readv() from a %s BO mapping: %zd (%s), expected EFAULT",
+			     name, n, n < 0 ? strerror(errno) : "no error");
+
+		/* A move replaces the backing, not the VMA. */
+		vttm_bo_move(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
+		check(map, size, 0x9f + i, "after the move");
+		vma_flags(map, flags, sizeof(flags));
+		flags[strcspn(flags, "\n")] = ' ';
+		igt_assert_f(has_flag(flags, "pf") && !has_flag(flags, "mx"),
+			     "after moving a %s BO: VmFlags%s", name, flags);
+
+		munmap(map, size);
+		vttm_gem_close(dev.fd, handle);
+	}
+	close_and_check_usage(&base);
+}
+
 static const struct igt_subtest tests[] = {
 	{ "create-info", test_create_info },
 	{ "vram-cleared", test_vram_cleared },
@@ -728,6 +817,7 @@ static const struct igt_subtest tests[] = {
 	{ "evict-system", test_evict_system },
 	{ "shrinker", test_shrinker },
 	{ "page-audit", test_page_audit },
+	{ "mmap-pfnmap", test_mmap_pfnmap },
 };
 
 IGT_MAIN(tests)

@@ -19,6 +19,7 @@ done
 out=${out:-$REPO/build/check-$kind}
 rm -rf "$out"
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 tree=$(tree_dir "$kind")
 summary=$out/summary.tsv
 : >"$summary"

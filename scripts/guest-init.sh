@@ -14,6 +14,13 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro mods /lib/modules
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro tests /ttm-kvm/tests
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
 hostname ttm-kvm-vm
+# Swap on zram in every VM: TTM backs buffer objects up (and its KUnit
+# backup tests run) only when there is swap space.
+if [ -e /sys/block/zram0/disksize ]; then
+	echo 256M >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 ||
+		echo "ttm-kvm: no swap on zram0"
+fi
 
 echo "ttm-kvm: running /out/cmd on $(uname -r)"
 cd /out && sh /out/cmd >/out/cmd.log 2>&1

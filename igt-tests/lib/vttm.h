@@ -54,8 +54,16 @@ char *__vttm_bo_audit(const struct vttm_device *dev, __u64 id);
 char *vttm_bo_audit(const struct vttm_device *dev, __u64 id);
 
 /*
+ * TTM's count of pages found with a reference it does not own
+ * (debugfs ttm/foreign_page_refs), or -1 on a kernel without it.
+ */
+int ttm_foreign_page_refs(void);
+
+/*
  * Checks the page lines of an audit from vttm_bo_audit() (each preceded by
- * a newline): @size bytes of plain pages, each with reference count 0 or 1.
+ * a newline): @size bytes of plain pages. On a kernel that refcounts every
+ * TTM page (it has ttm_foreign_page_refs()), each has refcount 1; on
+ * upstream 7.3, only the first page of a chunk does, the others 0.
  */
 void vttm_check_audit_pages(const char *audit, __u64 size);
 
