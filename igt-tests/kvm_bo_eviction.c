@@ -291,10 +291,14 @@ static void host_check_both(struct hm_bo *bo, u64 seed, const char *what)
 	munmap(fresh, bo->size);
 }
 
-/* 4 KiB leaf SPTEs KVM has for the VM: tells whether a move zapped them. */
+/*
+ * Guest memory KVM has mapped, in 4 KiB pages, whatever the size of its leaf
+ * SPTEs: tells whether a move zapped them.
+ */
 static u64 kvm_4k_mappings(struct kvm_vm *vm)
 {
-	return vm_get_stat(vm, pages_4k);
+	return vm_get_stat(vm, pages_4k) + 512 * vm_get_stat(vm, pages_2m) +
+	       512 * 512 * vm_get_stat(vm, pages_1g);
 }
 
 static double now_s(void)
@@ -1372,6 +1376,95 @@ static void test_no_page_refs(void)
 	igt_assert_eq(ttm_foreign_page_refs(), foreign);
 }
 
+/* ---- huge-guest-mapping ------------------------------------------------ */
+
+/*
+ * Whether the audit of BO @id shows one run of pages for its first 2 MiB
+ * that starts at a 2 MiB-aligned page frame: what TTM maps with a PMD.
+ */
+static bool audit_first_2m_huge(struct env *e, u64 id)
+{
+	char *pages = audit_pages(e, id);
+	unsigned long first, last, pfn0, pfn1;
+	bool huge;
+
+	huge = sscanf(pages, "\n  pages %lu-%lu pfn %lx-%lx", &first, &last,
+		      &pfn0, &pfn1) == 4 &&
+	       first == 0 && last >= BO_PAGES - 1 && pfn0 % 512 == 0;
+	free(pages);
+	return huge;
+}
+
+/* The guest reads the BO; KVM must map it with one 2 MiB SPTE. */
+static void guest_expect_huge(struct tvm *t, u64 seed, const char *what)
+{
+	u64 m2 = vm_get_stat(t->vm, pages_2m);
+	u64 m4 = vm_get_stat(t->vm, pages_4k);
+	u64 d2, d4;
+
+	guest_expect(t, seed, what);
+	d2 = vm_get_stat(t->vm, pages_2m) - m2;
+	d4 = vm_get_stat(t->vm, pages_4k) - m4;
+	/* Slot 0's own mappings may change too, if khugepaged steps in. */
+	igt_assert_f(d2 >= 1 && d4 < BO_PAGES,
+		     "%s: the guest's reads added %llu 2M and %llu 4K mappings in KVM, expected one 2M mapping",
+		     what, (unsigned long long)d2, (unsigned long long)d4);
+}
+
+/*
+ * A BO whose memory is contiguous in 2 MiB pieces reaches the guest as 2 MiB
+ * KVM mappings: TTM maps it with a PMD at a 2 MiB-aligned address, and KVM
+ * follows the host's mapping level. A VRAM BO always qualifies, a TT BO
+ * when the pool gave it a 2 MiB chunk. A move zaps the 2 MiB mapping and
+ * the guest gets a new one; with dirty logging KVM maps 4 KiB pages.
+ */
+static void test_huge_guest_mapping(void)
+{
+	const u64 seed = 0x2a, seed2 = 0x2b;
+	u64 m2, m4, id;
+	struct hm_bo bo;
+	struct env e;
+	struct tvm t;
+
+	env_init(&e);
+	bo_create(&bo, &e.p, BO_SIZE, VRAM);
+	id = bo_info(&bo).id;
+	igt_assert_f(((uintptr_t)bo.map & (BO_SIZE - 1)) == 0,
+		     "the BO is mapped at %p, which is not 2 MiB-aligned", bo.map);
+	host_fill(bo.map, seed);
+	tvm_create(&t);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+	guest_expect_huge(&t, seed, "VRAM BO");
+
+	m2 = vm_get_stat(t.vm, pages_2m);
+	bo_move(&bo, TT);
+	igt_assert_f(vm_get_stat(t.vm, pages_2m) < m2,
+		     "the move left all %llu of KVM's 2M mappings in place",
+		     (unsigned long long)m2);
+	if (audit_first_2m_huge(&e, id))
+		guest_expect_huge(&t, seed, "after the move to TT");
+	else
+		igt_info("the pool gave the TT BO no 2 MiB chunk: 4K mappings expected there");
+	guest_fill(&t, seed2);
+	host_check_both(&bo, seed2, "guest writes through the 2M mapping");
+
+	/* Dirty logging needs 4 KiB granularity: the slot is remapped. */
+	hostmem_unplug(&t.hm);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, KVM_MEM_LOG_DIRTY_PAGES);
+	m2 = vm_get_stat(t.vm, pages_2m);
+	m4 = vm_get_stat(t.vm, pages_4k);
+	guest_expect(&t, seed2, "with dirty logging");
+	igt_assert_f(vm_get_stat(t.vm, pages_2m) == m2 &&
+		     vm_get_stat(t.vm, pages_4k) >= m4 + BO_PAGES,
+		     "with dirty logging the guest's reads added %llu 2M and %llu 4K mappings, expected 4K only",
+		     (unsigned long long)(vm_get_stat(t.vm, pages_2m) - m2),
+		     (unsigned long long)(vm_get_stat(t.vm, pages_4k) - m4));
+
+	tvm_free(&t);
+	bo_close(&bo);
+	env_fini(&e);
+}
+
 /* ---- pin-refused ------------------------------------------------------- */
 
 #define VMCB_OFF	(3 * PAGE)
@@ -1505,6 +1598,7 @@ static const struct igt_subtest tests[] = {
 	{ "dirty-log", test_dirty_log },
 	{ "readonly-memslot", test_readonly_memslot },
 	{ "no-page-refs", test_no_page_refs },
+	{ "huge-guest-mapping", test_huge_guest_mapping },
 	{ "pin-refused", test_pin_refused },
 };
 

@@ -19,9 +19,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/swap.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
@@ -63,19 +65,28 @@ static void fill(u32 *map, u64 size, u32 seed)
 		map[i] = pattern(seed, i);
 }
 
-/* Fails unless @map holds fill(@seed), or zeros for @seed 0. */
-static void check(const u32 *map, u64 size, u32 seed,
-		  const char *what)
+/*
+ * Fails unless bytes @from to @to of @map hold what fill(@seed) put there,
+ * or zeros for @seed 0.
+ */
+static void check_range(const u32 *map, u64 from, u64 to, u32 seed,
+			const char *what)
 {
 	size_t i;
 
-	for (i = 0; i < size / 4; i++) {
+	for (i = from / 4; i < to / 4; i++) {
 		u32 want = seed ? pattern(seed, i) : 0;
 
 		if (map[i] != want)
 			igt_fail("%s: word %zu is %#x, expected %#x", what, i,
 				 map[i], want);
 	}
+}
+
+/* Fails unless @map holds fill(@seed), or zeros for @seed 0. */
+static void check(const u32 *map, u64 size, u32 seed, const char *what)
+{
+	check_range(map, 0, size, seed, what);
 }
 
 /* Checks @handle's data through @map and through a fresh mapping. */
@@ -801,6 +812,154 @@ static void test_mmap_pfnmap(void)
 	close_and_check_usage(&base);
 }
 
+/* ---- mmap-huge --------------------------------------------------------- */
+
+#define SZ_2M		(2ull << 20)
+/* TTM maps this many pages per 4 KiB fault (TTM_BO_VM_NUM_PREFAULT). */
+#define PREFAULT	16
+
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	igt_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_minflt;
+}
+
+/* Reads a word of every page of @map; returns the page faults that took. */
+static long touch_faults(const u32 *map, u64 size)
+{
+	long before = minor_faults();
+	u64 i;
+
+	for (i = 0; i < size / 4; i += PAGE / 4)
+		(void)*(const volatile u32 *)&map[i];
+	return minor_faults() - before;
+}
+
+/*
+ * The 2 MiB windows of BO @id that its audit shows backed by one run of
+ * page frames starting 2 MiB-aligned: what TTM can map with a PMD.
+ */
+static unsigned int huge_windows(u64 id, u64 size)
+{
+	char *audit = vttm_bo_audit(&dev, id);
+	unsigned long first, last, pfn0, pfn1, w, huge = 0;
+	const char *line = audit;
+
+	while ((line = strchr(line, '\n'))) {
+		line++;
+		if (sscanf(line, "  vram pfn %lx-%lx", &pfn0, &pfn1) == 2) {
+			first = 0;
+			last = pfn1 - pfn0;
+		} else if (sscanf(line, "  pages %lu-%lu pfn %lx-%lx", &first,
+				  &last, &pfn0, &pfn1) != 4) {
+			continue;
+		}
+		for (w = 0; w < size / SZ_2M; w++) {
+			unsigned long start = w * (SZ_2M / PAGE);
+
+			huge += start >= first &&
+				start + SZ_2M / PAGE - 1 <= last &&
+				(pfn0 + start - first) % (SZ_2M / PAGE) == 0;
+		}
+	}
+	free(audit);
+	return huge;
+}
+
+/* Touches @map and checks it took one fault per PMD-mappable window. */
+static void expect_faults(u32 handle, const u32 *map, u64 size,
+			  const char *what)
+{
+	u64 id = vttm_bo_info(dev.fd, handle).id;
+	unsigned int windows = size / SZ_2M, huge = huge_windows(id, size);
+	long want = huge + (windows - huge) * (SZ_2M / PAGE / PREFAULT);
+	long faults = touch_faults(map, size);
+
+	igt_assert_f(faults == want,
+		     "%s: reading every page took %ld page faults; %u of %u 2 MiB windows can be mapped with a PMD, so expected %ld",
+		     what, faults, huge, windows, want);
+	if (huge < windows)
+		igt_info("%s: only %u of %u windows contiguous and aligned",
+			 what, huge, windows);
+}
+
+/*
+ * In a forked child: checks bytes @from to @to of @map hold fill(@seed),
+ * then writes the word at @from back unchanged. The child must exit 0, or
+ * die of @want_sig.
+ */
+static void child_read_then_write(u32 *map, u64 from, u64 to, u32 seed,
+				  int want_sig)
+{
+	pid_t pid = fork();
+	int status;
+
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		check_range(map, from, to, seed, "in a forked child");
+		/* The KVM selftests library catches SIGSEGV; die of it. */
+		signal(SIGSEGV, SIG_DFL);
+		*(volatile u32 *)&map[from / 4] = map[from / 4];
+		_exit(0);
+	}
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	if (want_sig)
+		igt_assert_f(WIFSIGNALED(status) && WTERMSIG(status) == want_sig,
+			     "the child's write to a read-only BO mapping: status %#x, expected signal %d",
+			     status, want_sig);
+	else
+		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			     "the forked child exited with status %#x", status);
+}
+
+/*
+ * A 4 MiB BO is mapped 2 MiB-aligned and with one PMD per window whose
+ * memory is contiguous and aligned (always in VRAM, in TT when the pool
+ * gave it big chunks): one page fault per window instead of one per 16
+ * pages. Moves zap the PMDs, partial munmap and mprotect split them, fork
+ * copies the mapping, and the data survives all of it.
+ */
+static void test_mmap_huge(void)
+{
+	const u64 size = 2 * SZ_2M;
+	struct vttm_usage base;
+	u32 handle, *map, *hi;
+
+	vttm_require(&dev);
+	base = vttm_read_usage(&dev);
+
+	handle = vttm_bo_create(dev.fd, size, ALL, VRAM);
+	map = vttm_bo_mmap(dev.fd, handle, size);
+	hi = map + SZ_2M / 4;
+	igt_assert_f(((uintptr_t)map & (SZ_2M - 1)) == 0,
+		     "a 4 MiB BO is mapped at %p, not 2 MiB-aligned", map);
+	expect_faults(handle, map, size, "VRAM");
+	fill(map, size, 0x4a);
+	igt_assert_eq(touch_faults(map, size), 0);
+	check_both(handle, map, size, 0x4a, "VRAM, through PMDs");
+
+	vttm_bo_move(dev.fd, handle, TT);
+	expect_faults(handle, map, size, "after the move to TT");
+	check_both(handle, map, size, 0x4a, "TT, through PMDs");
+
+	/* A hole in the first window: the second keeps its PMD. */
+	igt_assert_eq(munmap(map + 3 * PAGE / 4, PAGE), 0);
+	check_range(map, 0, 3 * PAGE, 0x4a, "below the hole");
+	check_range(map, 4 * PAGE, size, 0x4a, "above the hole");
+	igt_assert_eq(touch_faults(hi, SZ_2M), 0);
+
+	child_read_then_write(map, SZ_2M, size, 0x4a, 0);
+	igt_assert_eq(mprotect(hi, SZ_2M, PROT_READ), 0);
+	check_range(map, SZ_2M, size, 0x4a, "read-only");
+	child_read_then_write(map, SZ_2M, size, 0x4a, SIGSEGV);
+
+	igt_assert_eq(munmap(map, size), 0);
+	vttm_gem_close(dev.fd, handle);
+	close_and_check_usage(&base);
+}
+
 static const struct igt_subtest tests[] = {
 	{ "create-info", test_create_info },
 	{ "vram-cleared", test_vram_cleared },
@@ -818,6 +977,7 @@ static const struct igt_subtest tests[] = {
 	{ "shrinker", test_shrinker },
 	{ "page-audit", test_page_audit },
 	{ "mmap-pfnmap", test_mmap_pfnmap },
+	{ "mmap-huge", test_mmap_huge },
 };
 
 IGT_MAIN(tests)

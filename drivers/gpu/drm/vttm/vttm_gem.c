@@ -7,6 +7,7 @@
  */
 
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <drm/drm_gem_ttm_helper.h>
@@ -74,10 +75,15 @@ struct vttm_bo *vttm_bo_create(struct vttm_device *vdev, u64 size,
 						      domains, flags, size,
 						      &vdev->sizes);
 
-	/* On failure, TTM has called vttm_bo_destroy(). */
+	/*
+	 * BOs of 2 MiB or more start 2 MiB-aligned in VRAM, so that TTM can
+	 * map them, and KVM guests can use them, in 2 MiB pieces.
+	 * On failure, TTM has called vttm_bo_destroy().
+	 */
 	ret = ttm_bo_init_validate(&vdev->bdev, &vbo->tbo, ttm_bo_type_device,
-				   &placement, 0, true, NULL, NULL,
-				   vttm_bo_destroy);
+				   &placement,
+				   size >= SZ_2M ? SZ_2M >> PAGE_SHIFT : 0,
+				   true, NULL, NULL, vttm_bo_destroy);
 	if (ret)
 		return ERR_PTR(ret);
 
