@@ -8,7 +8,7 @@ S := scripts
 SUITES ?= kunit upstream-igt project-igt
 
 .PHONY: all deps fetch kernel baseline patches rootfs tests check check-baseline \
-	compare demo shell clean help
+	compare bench demo shell clean help
 
 all: kernel rootfs tests
 
@@ -54,6 +54,11 @@ check-baseline: baseline rootfs tests
 ## compare    project IGT suites on baseline and patched kernels, side by side
 compare: kernel baseline rootfs tests
 	$(S)/compare.sh "$(or $(COMPARE_SUITES),project-igt)"
+
+## bench      counts (faults, exits, 4K/2M mappings) of BOs mapped into a VM,
+##            baseline and patched kernels side by side (BENCH_MIB=256)
+bench: kernel baseline rootfs tests
+	$(S)/bench.sh
 
 ## demo       main job: build, boot, run the KVM demo in the test VM
 demo: kernel rootfs tests

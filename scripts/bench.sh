@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make bench: kvm_bo_bench (igt-tests/kvm_bo_bench.c) on the baseline and
+# on the patched kernel, one after the other in this run, and its figures
+# side by side. Counts, not times, are what to compare under QEMU TCG; the
+# one time figure is a ratio measured within each kernel's run.
+#
+#   BENCH_MIB   size of each BO and memslot (default 256)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mib=${BENCH_MIB:-256}
+out=$REPO/build/bench
+# A power-of-two BAR with room for a 2 MiB-aligned BO of $mib MiB.
+bar=1
+while [ "$bar" -lt $((mib + 2)) ]; do bar=$((bar * 2)); done
+
+for kind in baseline patched; do
+	d=$out/$kind
+	mkdir -p "$d"
+	cp "$REPO/scripts/guest/setup-vttm.sh" "$d/"
+	log "bench: $kind kernel, $mib MiB"
+	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" \
+		--device "ivshmem=${bar}M" --mem 4G --timeout 3600 -- \
+		sh -c ". /out/setup-vttm.sh; /ttm-kvm/tests/bin/kvm_bo_bench $mib" ||
+		die "kvm_bo_bench failed on the $kind kernel: see $d/cmd.log"
+	grep -q '^bench ' "$d/cmd.log" || die "no figures from the $kind kernel: see $d/cmd.log"
+done
+
+awk '
+	FNR == 1 { k++ }
+	$1 == "bench" { v[k, $2] = $3; if (k == 1) order[++n] = $2 }
+	END {
+		printf "%-48s %12s %12s\n", "metric", "baseline", "patched"
+		for (i = 1; i <= n; i++)
+			printf "%-48s %12s %12s\n", order[i], v[1, order[i]], v[2, order[i]]
+	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" | tee "$out/table.txt"
