@@ -191,8 +191,12 @@ struct kvm_vm *hostmem_vm_create(struct hostmem *hm, u32 nr_vcpus,
 	igt_assert_f(size && size % HOSTMEM_ALIGN == 0,
 		     "window size %#llx is not a multiple of %#llx",
 		     (unsigned long long)size, HOSTMEM_ALIGN);
-	/* The guest page tables for the window come from slot 0 too. */
-	extra_pages += size / HOSTMEM_ALIGN + 4;
+	/*
+	 * The guest page tables for the window come from slot 0 too. The
+	 * library sizes slot 0 with page tables for the "extra" pages a test
+	 * maps (not the pages themselves): count the window's pages there.
+	 */
+	extra_pages += size / page;
 	vm = __vm_create_with_vcpus(VM_SHAPE_DEFAULT, nr_vcpus, extra_pages,
 				    guest_code, vcpus);
 	igt_assert_f(((HOSTMEM_GPA + size) >> vm->page_shift) - 1 <= vm->max_gfn,
