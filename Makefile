@@ -8,7 +8,7 @@ S := scripts
 SUITES ?= kunit upstream-igt project-igt
 
 .PHONY: all deps fetch kernel baseline patches rootfs tests check check-baseline \
-	compare bench demo shell clean help
+	compare bench soak demo shell clean help
 
 all: kernel rootfs tests
 
@@ -59,6 +59,10 @@ compare: kernel baseline rootfs tests
 ##            baseline and patched kernels side by side (BENCH_MIB=256)
 bench: kernel baseline rootfs tests
 	$(S)/bench.sh
+
+## soak       two VMs, a VRAM and a TT BO, SOAK_MOVES=100000 moves under them
+soak: kernel rootfs tests
+	$(S)/soak.sh
 
 ## demo       main job: build, boot, run the KVM demo in the test VM
 demo: kernel rootfs tests

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make soak: kvm_bo_eviction@evict-race-two-vms for SOAK_MOVES moves
+# (default 100000): two VMs count in a VRAM BO and a TT BO while the host
+# moves both through every domain, swapping out where there is swap. Prints
+# the moves done, lost writes and stale reads (the subtest fails on any),
+# KVM_RUN EFAULTs and kernel log reports; exits non-zero on any of them.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+moves=${SOAK_MOVES:-100000}
+out=$REPO/build/soak
+mkdir -p "$out"
+cp "$REPO/scripts/guest/setup-vttm.sh" "$out/"
+# Under TCG a move takes 10-20 ms; leave room for a slow host.
+timeout=$((moves / 10 + 900))
+log "soak: $moves moves (VM timeout ${timeout} s)"
+rc=0
+"$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M --timeout "$timeout" -- \
+	sh -c ". /out/setup-vttm.sh; TTM_KVM_RACE_MOVES=$moves \
+		/ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race-two-vms" || rc=$?
+grep -E '^Subtest|moves|Test failed|expected|lost|stale' "$out/cmd.log" || true
+reports=$(python3 "$REPO/scripts/dmesg-scan.py" "$out/dmesg.log" \
+	"$REPO/tests/dmesg-fail.pattern" 2>"$out/dmesg.reports")
+echo "soak: kernel log reports: $reports"
+head -n 20 "$out/dmesg.reports"
+[ "$rc" = 0 ] || die "soak failed (exit $rc): see $out/cmd.log"
+[ "$reports" = 0 ] || die "soak: $reports kernel log report(s): see $out/dmesg.reports"
+log "soak passed"
