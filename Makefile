@@ -7,7 +7,8 @@ SHELL := /bin/bash
 S := scripts
 SUITES ?= kunit upstream-igt project-igt
 
-.PHONY: all deps fetch kernel baseline patches rootfs tests check check-baseline \
+.PHONY: all deps fetch kernel baseline debug patches rootfs tests check check-baseline \
+	check-debug \
 	compare bench soak demo shell clean help
 
 all: kernel rootfs tests
@@ -31,6 +32,11 @@ kernel:
 baseline:
 	$(S)/build-kernel.sh baseline
 
+## debug      the patched kernel + configs/debug (KASAN, kmemleak, DEBUG_PAGEALLOC,
+##            fault injection)
+debug:
+	$(S)/build-kernel.sh debug
+
 ## patches    export the patched tree's commits back into patches/
 patches:
 	$(S)/export-patches.sh
@@ -50,6 +56,10 @@ check: kernel rootfs tests
 ## check-baseline  the same suites on the baseline kernel
 check-baseline: baseline rootfs tests
 	$(S)/check.sh --kernel baseline --suites "$(SUITES)"
+
+## check-debug  the same suites on the debug kernel; kmemleak reports fail them
+check-debug: debug rootfs tests
+	$(S)/check.sh --kernel debug --suites "$(SUITES)"
 
 ## compare    project IGT suites on baseline and patched kernels, side by side
 compare: kernel baseline rootfs tests

@@ -1551,6 +1551,149 @@ static void test_huge_guest_mapping(void)
 	env_fini(&e);
 }
 
+/* ---- move-fault-injection ---------------------------------------------- */
+
+#define FAULT_DIR	"/sys/kernel/debug"
+#define INJECT_TIMES	1000000
+
+static void knob_write(const char *attr, const char *knob, const char *val)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), FAULT_DIR "/%s/%s", attr, knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	igt_assert_f(fd >= 0, "cannot open %s: %s", path, igt_errname(errno));
+	igt_assert_f(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		     "writing %s to %s: %s", val, path, igt_errname(errno));
+	close(fd);
+}
+
+static long knob_read(const char *attr, const char *knob)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), FAULT_DIR "/%s/%s", attr, knob);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	igt_assert_f(fd >= 0, "cannot open %s: %s", path, igt_errname(errno));
+	igt_assert(read(fd, buf, sizeof(buf) - 1) > 0);
+	close(fd);
+	return strtol(buf, NULL, 0);
+}
+
+/* Arms @attr for tasks with make-it-fail set: fail @percent of calls. */
+static void fault_arm(const char *attr, const char *percent)
+{
+	char times[32];
+
+	snprintf(times, sizeof(times), "%d", INJECT_TIMES);
+	knob_write(attr, "task-filter", "Y");
+	knob_write(attr, "probability", percent);
+	knob_write(attr, "interval", "1");
+	knob_write(attr, "space", "0");
+	knob_write(attr, "verbose", "0");
+	knob_write(attr, "ignore-gfp-wait", "N");
+	knob_write(attr, "times", times);
+}
+
+/* Failure injection for this thread: on or off. */
+static void make_it_fail(bool on)
+{
+	int fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+
+	igt_assert(fd >= 0);
+	igt_assert_eq(write(fd, on ? "1" : "0", 1), 1);
+	close(fd);
+}
+
+static bool move_errno_expected(int err)
+{
+	return err == ENOMEM || err == ENOSPC || err == EBUSY ||
+	       err == EAGAIN || err == EINTR;
+}
+
+/*
+ * Page and slab allocations fail at random (fail_page_alloc and failslab,
+ * for this thread only) while a BO that a VM has mapped moves through every
+ * domain, swapouts included. Each move either completes or fails with an
+ * errno and leaves the BO where it was; either way the data is intact and
+ * the guest reads it through its memslot. At the end, domain usage is back
+ * to the baseline (nothing leaked) and the injected failures are counted.
+ */
+static void test_move_fault_injection(void)
+{
+	static const char *const attrs[] = { "fail_page_alloc", "failslab" };
+	const u64 seed = 0xfa17;
+	unsigned int i, failed = 0, done = 0, moves = 240;
+	long injected[2];
+	bool swap = have_swap();
+	struct hm_bo bo;
+	struct env e;
+	struct tvm t;
+
+	if (access(FAULT_DIR "/fail_page_alloc/probability", W_OK) ||
+	    access(FAULT_DIR "/failslab/probability", W_OK))
+		igt_skip("no fail_page_alloc/failslab in debugfs: needs CONFIG_FAULT_INJECTION (make check-debug)");
+	env_init(&e);
+	bo_create(&bo, &e.p, BO_SIZE, VRAM);
+	host_fill(bo.map, seed);
+	tvm_create(&t);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+	guest_expect(&t, seed, "before fault injection");
+
+	fault_arm("fail_page_alloc", "20");
+	knob_write("fail_page_alloc", "min-order", "0");
+	fault_arm("failslab", "10");
+	for (i = 0; i < moves; i++) {
+		unsigned int step = i % ARRAY_SIZE(move_cycle);
+		u32 to = move_cycle[step], from = bo_info(&bo).domain;
+		u32 flags = swap && to == SYS && step >= ARRAY_SIZE(move_cycle) / 2 ?
+			    BO_MOVE_SWAPOUT : 0;
+		char what[96];
+		int err;
+
+		make_it_fail(true);
+		err = __bo_move(&bo, to, flags);
+		make_it_fail(false);
+
+		if (err) {
+			igt_assert_f(move_errno_expected(err),
+				     "move %u (%s -> %s) failed with %s",
+				     i, bo_domain_name(from), bo_domain_name(to),
+				     igt_errname(err));
+			igt_assert_f(bo_info(&bo).domain == from,
+				     "move %u failed with %s but left the BO in %s, not in %s",
+				     i, igt_errname(err),
+				     bo_domain_name(bo_info(&bo).domain),
+				     bo_domain_name(from));
+			failed++;
+		} else {
+			igt_assert_eq(bo_info(&bo).domain, to);
+			done++;
+		}
+		snprintf(what, sizeof(what), "after move %u (%s -> %s: %s)", i,
+			 bo_domain_name(from), bo_domain_name(to),
+			 err ? igt_errname(err) : "done");
+		host_check(bo.map, seed, what);
+		guest_expect(&t, seed, what);
+	}
+	for (i = 0; i < 2; i++) {
+		injected[i] = INJECT_TIMES - knob_read(attrs[i], "times");
+		knob_write(attrs[i], "probability", "0");
+	}
+	igt_info("%u moves: %u done, %u failed; failures injected: %ld page allocations, %ld slab allocations",
+		 moves, done, failed, injected[0], injected[1]);
+	igt_assert_f(injected[0] + injected[1] > 0, "no failure was injected");
+	igt_assert_f(failed > 0 && done > 0,
+		     "%u of %u moves failed: the injection did not exercise both outcomes",
+		     failed, moves);
+
+	tvm_free(&t);
+	bo_close(&bo);
+	env_fini(&e);
+}
+
 /* ---- pin-refused ------------------------------------------------------- */
 
 #define VMCB_OFF	(3 * PAGE)
@@ -1686,6 +1829,7 @@ static const struct igt_subtest tests[] = {
 	{ "readonly-memslot", test_readonly_memslot },
 	{ "no-page-refs", test_no_page_refs },
 	{ "huge-guest-mapping", test_huge_guest_mapping },
+	{ "move-fault-injection", test_move_fault_injection },
 	{ "pin-refused", test_pin_refused },
 };
 

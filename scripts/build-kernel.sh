@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# build-kernel.sh KIND: prepare the KIND (patched|baseline) tree, configure it
-# from tinyconfig + configs/*.config, and build bzImage and modules with ccache.
+# build-kernel.sh KIND: prepare the KIND (patched|baseline|debug) tree,
+# configure it from tinyconfig + configs/*.config (+ configs/debug/*.config for
+# the debug kernel), and build bzImage and modules with ccache.
 # Output: $CACHE/out/KIND/{bzImage,modules/lib/modules/RELEASE,config}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kind=${1:?usage: build-kernel.sh patched|baseline}
+kind=${1:?usage: build-kernel.sh patched|baseline|debug}
 tree=$("$REPO/scripts/prepare-tree.sh" "$kind")
 out=$CACHE/out/$kind
 mkdir -p "$out"
@@ -22,6 +23,9 @@ kmake() {
 }
 
 fragments=("$REPO"/configs/*.config)
+if [ "$kind" = debug ]; then
+	fragments+=("$REPO"/configs/debug/*.config)
+fi
 cfg_hash=$( (
 	echo "$kind"
 	cat "${fragments[@]}"

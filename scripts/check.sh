@@ -36,6 +36,12 @@ dmesg_reports() {
 	n=$(python3 "$REPO/scripts/dmesg-scan.py" "$2" "$REPO/tests/dmesg-fail.pattern" \
 		${3:+"$3"} 2>"$2.reports")
 	head -n 20 "$2.reports" | while IFS= read -r l; do fail_note "$1" "dmesg: $l"; done
+	# The debug kernel's kmemleak scan (scripts/guest-init.sh).
+	local leaks=${2%/*}/kmemleak.log
+	if [ -s "$leaks" ]; then
+		fail_note "$1" "kmemleak: $(grep -c '^unreferenced object' "$leaks") object(s), see $leaks"
+		n=$((n + 1))
+	fi
 	echo "$n"
 }
 
@@ -115,7 +121,8 @@ suite_upstream-igt() {
 suite_project-igt() {
 	local list=$out/project-igt.expected b
 	# Every subtest every project test binary lists is expected to pass,
-	# unless tests/project-igt.expected says otherwise (last entry wins).
+	# unless tests/project-igt.expected, then tests/project-igt.KIND.expected
+	# for this kernel kind, say otherwise (last entry wins).
 	{
 		# The binaries igt-tests/Makefile built (TESTS), not whatever else
 		# may sit in the shared output directory.
@@ -124,6 +131,9 @@ suite_project-igt() {
 				fail_note project-igt "$b: --list-subtests failed"
 		done
 		grep '^igt@' "$REPO/tests/project-igt.expected" || true
+		if [ -f "$REPO/tests/project-igt.$kind.expected" ]; then
+			grep '^igt@' "$REPO/tests/project-igt.$kind.expected" || true
+		fi
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
 	cp "$REPO/scripts/guest/setup-vttm.sh" "$out/project-igt.setup"

@@ -22,9 +22,24 @@ if [ -e /sys/block/zram0/disksize ]; then
 		echo "ttm-kvm: no swap on zram0"
 fi
 
+# On a kernel with kmemleak (make check-debug), forget what boot allocated,
+# so that the scan after the command reports what the command leaked.
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
+	echo clear >$kmemleak
+fi
+
 echo "ttm-kvm: running /out/cmd on $(uname -r)"
 cd /out && sh /out/cmd >/out/cmd.log 2>&1
 echo $? >/out/status.tmp
+if [ -w $kmemleak ]; then
+	# Two scans: an object must look unreferenced twice to be reported.
+	echo scan >$kmemleak
+	sleep 1
+	echo scan >$kmemleak
+	cat $kmemleak >/out/kmemleak.log
+fi
 dmesg >/out/dmesg.log
 mv /out/status.tmp /out/status
 sync

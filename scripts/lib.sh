@@ -21,11 +21,13 @@ log() {
 	echo "[${0##*/}] $*" >&2
 }
 
-# tree_dir KIND: the git work tree of the patched or baseline kernel.
+# tree_dir KIND: the git work tree of the patched, baseline or debug kernel.
+# The debug kernel is the patched series with configs/debug/*.config on top,
+# in a work tree of its own so that neither build invalidates the other.
 tree_dir() {
 	case "$1" in
-	patched | baseline) echo "$TREES/$1" ;;
-	*) die "unknown kernel kind '$1' (patched or baseline)" ;;
+	patched | baseline | debug) echo "$TREES/$1" ;;
+	*) die "unknown kernel kind '$1' (patched, baseline or debug)" ;;
 	esac
 }
 

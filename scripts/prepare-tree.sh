@@ -9,7 +9,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kind=${1:?usage: prepare-tree.sh patched|baseline}
+kind=${1:?usage: prepare-tree.sh patched|baseline|debug}
 tree=$(tree_dir "$kind")
 main=$(tree_dir patched)
 
@@ -37,7 +37,7 @@ if [ ! -e "$main/.git" ]; then
 	)
 	mv "$main.new" "$main"
 fi
-if [ "$kind" = baseline ] && [ ! -e "$tree/.git" ]; then
+if [ "$kind" != patched ] && [ ! -e "$tree/.git" ]; then
 	git -C "$main" worktree prune
 	git -C "$main" worktree add -q --detach "$tree" "v$KVER"
 fi

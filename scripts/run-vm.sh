@@ -46,7 +46,7 @@ tests=$TESTS_OUT
 mkdir -p "$tests"
 [ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/ttm-kvm-vm.XXXXXX")
 mkdir -p "$out"
-rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log"
+rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log" "$out/kmemleak.log"
 
 install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOTFS/sbin/ttm-kvm-init"
 if [ "$shell" = 1 ]; then
