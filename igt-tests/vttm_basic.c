@@ -183,6 +183,47 @@ static void test_vram_cleared(void)
 	close_and_check_usage(&base);
 }
 
+/*
+ * Memory handed to userspace is zeroed first in every domain: BOs filled
+ * with a marker are freed, then new BOs (which may get the same pages,
+ * also after a round trip through swap) must read as zeros.
+ */
+static void test_new_bo_zeroed(void)
+{
+	static const u32 domains[] = { TT, SYS, VRAM };
+	const u64 size = 256 * PAGE;
+	struct vttm_usage base;
+	unsigned int d, i;
+	u32 handle[4], *map;
+
+	vttm_require(&dev);
+	base = vttm_read_usage(&dev);
+
+	for (d = 0; d < ARRAY_SIZE(domains); d++) {
+		for (i = 0; i < ARRAY_SIZE(handle); i++) {
+			handle[i] = vttm_bo_create(dev.fd, size, ALL, domains[d]);
+			map = vttm_bo_mmap(dev.fd, handle[i], size);
+			fill(map, size, 0x3a4b0000 + i);
+			munmap(map, size);
+			if (i % 2 && have_swap())
+				igt_assert_eq(__vttm_bo_move(dev.fd, handle[i], SYS,
+							     VTTM_MOVE_SWAPOUT), 0);
+		}
+		for (i = 0; i < ARRAY_SIZE(handle); i++)
+			vttm_gem_close(dev.fd, handle[i]);
+		for (i = 0; i < ARRAY_SIZE(handle); i++) {
+			handle[i] = vttm_bo_create(dev.fd, size, ALL, domains[d]);
+			map = vttm_bo_mmap(dev.fd, handle[i], size);
+			check(map, size, 0, domains[d] == TT ? "new TT BO" :
+			      domains[d] == SYS ? "new SYSTEM BO" : "new VRAM BO");
+			munmap(map, size);
+		}
+		for (i = 0; i < ARRAY_SIZE(handle); i++)
+			vttm_gem_close(dev.fd, handle[i]);
+	}
+	close_and_check_usage(&base);
+}
+
 static void test_bad_create(void)
 {
 	struct vttm_usage base;
@@ -963,6 +1004,7 @@ static void test_mmap_huge(void)
 static const struct igt_subtest tests[] = {
 	{ "create-info", test_create_info },
 	{ "vram-cleared", test_vram_cleared },
+	{ "new-bo-zeroed", test_new_bo_zeroed },
 	{ "bad-create", test_bad_create },
 	{ "bad-handle", test_bad_handle },
 	{ "bad-move", test_bad_move },
