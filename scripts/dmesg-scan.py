@@ -9,22 +9,15 @@ Prints the number of reports not allowed on stdout, each of them on stderr.
 import re
 import sys
 
+from patternfile import read_patterns
+
 CONTEXT = 8
-
-
-def patterns(path):
-    out = []
-    for raw in open(path):
-        line = re.split(r"\s+#\s", raw.rstrip("\n"), maxsplit=1)[0].strip()
-        if line and not line.startswith("#"):
-            out.append(re.compile(line))
-    return out
 
 
 def main():
     log_path, fail_path = sys.argv[1:3]
-    allow = patterns(sys.argv[3]) if len(sys.argv) > 3 else []
-    fail = patterns(fail_path)
+    allow = read_patterns(sys.argv[3]) if len(sys.argv) > 3 else []
+    fail = read_patterns(fail_path)
     try:
         lines = open(log_path, errors="replace").read().splitlines()
     except OSError as e:

@@ -9,24 +9,17 @@ that are not allocator internals) with its count, and the allowed total.
 """
 import re
 import sys
+
+from patternfile import read_patterns
 from collections import Counter
 
 ALLOC = re.compile(r"^(kmem_cache_alloc|__kmalloc|kmalloc|krealloc|kvmalloc|"
                    r"__kvmalloc|alloc_pages|__alloc|kzalloc|kmemdup)")
 
 
-def allow_patterns(path):
-    out = []
-    for raw in open(path):
-        line = re.split(r"\s+#\s", raw.rstrip("\n"), maxsplit=1)[0].strip()
-        if line and not line.startswith("#"):
-            out.append(re.compile(line))
-    return out
-
-
 def main():
     text = open(sys.argv[1], errors="replace").read()
-    allow = allow_patterns(sys.argv[2]) if len(sys.argv) > 2 else []
+    allow = read_patterns(sys.argv[2]) if len(sys.argv) > 2 else []
     records = [r for r in text.split("unreferenced object")[1:]]
     bad, allowed = Counter(), 0
     for rec in records:
