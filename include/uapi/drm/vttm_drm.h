@@ -197,7 +197,9 @@ struct drm_vttm_bo_info {
  * - %E2BIG: the BO is larger than @domain.
  * - %ENOSPC: no room in @domain even after eviction; for
  *   %VTTM_MOVE_SWAPOUT, no swap space (the move itself is done).
- * - %ENOMEM: out of memory.
+ * - %ENOMEM: out of memory; for %VTTM_MOVE_SWAPOUT the move to SYSTEM may
+ *   be done and only the backup have failed: the BO is then in SYSTEM with
+ *   its pages, not swapped out.
  */
 struct drm_vttm_bo_move {
 	/** @handle: in, GEM handle. */
