@@ -738,6 +738,21 @@ static void seq_check(struct seq_vm *s, struct hm_bo *bo, u64 seed)
 static const u32 move_cycle[] = { TT, SYS, VRAM, SYS, TT, VRAM };
 
 /*
+ * Moves the BO to step @step of move_cycle. With @swap, the moves to SYSTEM
+ * in the second half of the cycle also swap the BO out. Returns whether
+ * this one did.
+ */
+static bool seq_cycle_move(struct seq_vm *s, struct hm_bo *bo,
+			   unsigned int step, bool swap)
+{
+	u32 to = move_cycle[step];
+	bool swapout = swap && to == SYS && step >= ARRAY_SIZE(move_cycle) / 2;
+
+	seq_move(s, bo, to, swapout ? BO_MOVE_SWAPOUT : 0);
+	return swapout;
+}
+
+/*
  * At least RACE_MIN_MOVES moves, and as many more as fit in RACE_SECONDS:
  * under QEMU TCG a move of the 2 MiB BO takes a few milliseconds.
  */
@@ -766,16 +781,10 @@ static void test_evict_race(void)
 	start = now_s();
 	for (i = 0; i < RACE_MIN_MOVES || now_s() - start < RACE_SECONDS; i++) {
 		unsigned int step = i % ARRAY_SIZE(move_cycle);
-		u32 to = move_cycle[step];
 
-		if (swap && to == SYS && step >= ARRAY_SIZE(move_cycle) / 2) {
-			seq_move(&s, &bo, SYS, BO_MOVE_SWAPOUT);
-			swapouts++;
-		} else {
-			seq_move(&s, &bo, to, 0);
-		}
+		swapouts += seq_cycle_move(&s, &bo, step, swap);
 		progress += seq_check_monotonic(&s, bo.map, last, i,
-						bo_domain_name(to));
+						bo_domain_name(move_cycle[step]));
 	}
 	seq_stop(&s);
 
@@ -836,20 +845,13 @@ static void test_evict_race_two_vms(void)
 	start = now_s();
 	for (i = 0; i < moves; i++) {
 		unsigned int step;
-		u32 to;
 
 		k = i % 2;
 		/* VRAM starts the cycle at 0, TT at 4: never the same place. */
 		step = (i / 2 + 4 * k) % ARRAY_SIZE(move_cycle);
-		to = move_cycle[step];
-		if (swap && to == SYS && step >= ARRAY_SIZE(move_cycle) / 2) {
-			seq_move(&s[k], &bo[k], SYS, BO_MOVE_SWAPOUT);
-			swapouts++;
-		} else {
-			seq_move(&s[k], &bo[k], to, 0);
-		}
-		progress[k] += seq_check_monotonic(&s[k], bo[k].map, last[k],
-						   i, bo_domain_name(to));
+		swapouts += seq_cycle_move(&s[k], &bo[k], step, swap);
+		progress[k] += seq_check_monotonic(&s[k], bo[k].map, last[k], i,
+						   bo_domain_name(move_cycle[step]));
 		if ((i + 1) % 10000 == 0)
 			igt_info("%llu moves in %.0f s", (unsigned long long)(i + 1),
 				 now_s() - start);
