@@ -120,6 +120,36 @@ static void require_big_chunk(struct kunit *test, struct ttm_tt *tt)
 		kunit_skip(test, "no higher-order chunk could be allocated");
 }
 
+/*
+ * A write-combined tt whose first chunk is big, and what the WC pool of
+ * that chunk's order and the foreign-reference counter held before it is
+ * freed: the tests that free it compare against these.
+ */
+struct wc_tt {
+	struct ttm_tt *tt;
+	unsigned int order, pooled;
+	int foreign;
+};
+
+static void wc_tt_alloc(struct kunit *test, struct wc_tt *w)
+{
+	struct refs_priv *priv = test->priv;
+
+	w->tt = refs_tt_alloc(test, ttm_write_combined);
+	require_big_chunk(test, w->tt);
+	w->order = chunk_order(w->tt->pages[0]);
+	w->pooled = ttm_pool_pooled_chunks(&priv->pool, ttm_write_combined,
+					   w->order);
+	w->foreign = ttm_pool_foreign_page_refs();
+}
+
+static unsigned int wc_pooled(struct kunit *test, const struct wc_tt *w)
+{
+	struct refs_priv *priv = test->priv;
+
+	return ttm_pool_pooled_chunks(&priv->pool, ttm_write_combined, w->order);
+}
+
 static void fill(struct page **pages, pgoff_t n, u32 seed)
 {
 	pgoff_t i;
@@ -185,33 +215,24 @@ static void ttm_pool_refs_pool_roundtrip(struct kunit *test)
 {
 	struct refs_priv *priv = test->priv;
 	struct page **pages;
-	unsigned int order, pooled;
 	struct ttm_tt *tt;
-	int foreign;
+	struct wc_tt w;
 
-	tt = refs_tt_alloc(test, ttm_write_combined);
-	require_big_chunk(test, tt);
-	order = chunk_order(tt->pages[0]);
-	pages = kunit_kmalloc_array(test, tt->num_pages, sizeof(*pages),
+	wc_tt_alloc(test, &w);
+	pages = kunit_kmalloc_array(test, w.tt->num_pages, sizeof(*pages),
 				    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
-	memcpy(pages, tt->pages, tt->num_pages * sizeof(*pages));
-	pooled = ttm_pool_pooled_chunks(&priv->pool, ttm_write_combined, order);
-	foreign = ttm_pool_foreign_page_refs();
+	memcpy(pages, w.tt->pages, w.tt->num_pages * sizeof(*pages));
 
-	ttm_pool_free(&priv->pool, tt);
-	ttm_tt_fini(tt);
-	KUNIT_ASSERT_EQ(test, ttm_pool_pooled_chunks(&priv->pool,
-						     ttm_write_combined, order),
-			pooled + 1);
+	ttm_pool_free(&priv->pool, w.tt);
+	ttm_tt_fini(w.tt);
+	KUNIT_ASSERT_EQ(test, wc_pooled(test, &w), w.pooled + 1);
 	/* The first chunk is in the pool now: look at it there. */
-	check_chunks(test, pages, 1UL << order, 0);
-	KUNIT_EXPECT_EQ(test, ttm_pool_foreign_page_refs(), foreign);
+	check_chunks(test, pages, 1UL << w.order, 0);
+	KUNIT_EXPECT_EQ(test, ttm_pool_foreign_page_refs(), w.foreign);
 
 	tt = refs_tt_alloc(test, ttm_write_combined);
-	KUNIT_EXPECT_EQ(test, ttm_pool_pooled_chunks(&priv->pool,
-						     ttm_write_combined, order),
-			pooled);
+	KUNIT_EXPECT_EQ(test, wc_pooled(test, &w), w.pooled);
 	check_chunks(test, tt->pages, tt->num_pages, 1);
 	ttm_pool_free(&priv->pool, tt);
 	ttm_tt_fini(tt);
@@ -248,29 +269,21 @@ static void ttm_pool_refs_foreign_get_put(struct kunit *test)
 static void ttm_pool_refs_foreign_detected(struct kunit *test)
 {
 	struct refs_priv *priv = test->priv;
-	unsigned int order, pooled;
 	struct page *tail;
-	struct ttm_tt *tt;
-	int foreign;
+	struct wc_tt w;
 
-	tt = refs_tt_alloc(test, ttm_write_combined);
-	require_big_chunk(test, tt);
-	order = chunk_order(tt->pages[0]);
-	tail = tt->pages[(1UL << order) - 1];
+	wc_tt_alloc(test, &w);
+	tail = w.tt->pages[(1UL << w.order) - 1];
 	get_page(tail);
-	pooled = ttm_pool_pooled_chunks(&priv->pool, ttm_write_combined, order);
-	foreign = ttm_pool_foreign_page_refs();
 
 	kunit_warning_suppress(test) {
-		ttm_pool_free(&priv->pool, tt);
+		ttm_pool_free(&priv->pool, w.tt);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 1);
 	}
-	ttm_tt_fini(tt);
+	ttm_tt_fini(w.tt);
 
-	KUNIT_EXPECT_EQ(test, ttm_pool_foreign_page_refs(), foreign + 1);
-	KUNIT_EXPECT_EQ(test, ttm_pool_pooled_chunks(&priv->pool,
-						     ttm_write_combined, order),
-			pooled);
+	KUNIT_EXPECT_EQ(test, ttm_pool_foreign_page_refs(), w.foreign + 1);
+	KUNIT_EXPECT_EQ(test, wc_pooled(test, &w), w.pooled);
 	/* TTM dropped its reference; ours keeps the page. */
 	KUNIT_EXPECT_EQ(test, page_ref_count(tail), 1);
 	put_page(tail);
@@ -298,33 +311,24 @@ static void ttm_pool_refs_transient_ref(struct kunit *test)
 {
 	struct refs_priv *priv = test->priv;
 	struct transient_ref t = { };
-	unsigned int order, pooled;
-	struct ttm_tt *tt;
-	int foreign;
+	struct wc_tt w;
 
-	tt = refs_tt_alloc(test, ttm_write_combined);
-	require_big_chunk(test, tt);
-	order = chunk_order(tt->pages[0]);
-	pooled = ttm_pool_pooled_chunks(&priv->pool, ttm_write_combined, order);
-	foreign = ttm_pool_foreign_page_refs();
-
-	t.page = tt->pages[1];
+	wc_tt_alloc(test, &w);
+	t.page = w.tt->pages[1];
 	get_page(t.page);
 	hrtimer_setup(&t.timer, transient_ref_drop, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL);
 	hrtimer_start(&t.timer, ms_to_ktime(2), HRTIMER_MODE_REL);
 
 	kunit_warning_suppress(test) {
-		ttm_pool_free(&priv->pool, tt);
+		ttm_pool_free(&priv->pool, w.tt);
 		KUNIT_EXPECT_SUPPRESSED_WARNING_COUNT(test, 0);
 	}
 	hrtimer_cancel(&t.timer);
-	ttm_tt_fini(tt);
+	ttm_tt_fini(w.tt);
 
-	KUNIT_EXPECT_EQ(test, ttm_pool_foreign_page_refs(), foreign);
-	KUNIT_EXPECT_EQ(test, ttm_pool_pooled_chunks(&priv->pool,
-						     ttm_write_combined, order),
-			pooled + 1);
+	KUNIT_EXPECT_EQ(test, ttm_pool_foreign_page_refs(), w.foreign);
+	KUNIT_EXPECT_EQ(test, wc_pooled(test, &w), w.pooled + 1);
 }
 
 /*
