@@ -5,13 +5,14 @@
 
 SHELL := /bin/bash
 S := scripts
-SUITES ?= kunit upstream-igt project-igt
+SUITES ?= kunit upstream-igt project-igt virtgpu
 
-.PHONY: all deps fetch kernel baseline debug patches rootfs tests check check-baseline \
+.PHONY: all deps fetch kernel baseline debug patches rootfs vmm-rootfs tests check \
+	check-baseline \
 	check-debug \
 	compare bench soak demo shell clean help
 
-all: kernel rootfs tests
+all: kernel rootfs vmm-rootfs tests
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -45,24 +46,29 @@ patches:
 rootfs:
 	$(S)/rootfs.sh
 
+## vmm-rootfs Debian sid root with QEMU 11 + virgl (software GL), the VMM of
+##            the virtgpu suite (virtio-gpu host-visible blobs)
+vmm-rootfs:
+	$(S)/vmm-rootfs.sh
+
 ## tests      build igt-tests/ against the patched tree
 tests: kernel
 	$(MAKE) -C igt-tests
 
 ## check      boot the patched kernel, run every suite, print the summary
-check: kernel rootfs tests
+check: kernel rootfs vmm-rootfs tests
 	$(S)/check.sh --kernel patched --suites "$(SUITES)"
 
 ## check-baseline  the same suites on the baseline kernel
-check-baseline: baseline rootfs tests
+check-baseline: baseline rootfs vmm-rootfs tests
 	$(S)/check.sh --kernel baseline --suites "$(SUITES)"
 
 ## check-debug  the same suites on the debug kernel; kmemleak reports fail them
-check-debug: debug rootfs tests
+check-debug: debug rootfs vmm-rootfs tests
 	$(S)/check.sh --kernel debug --suites "$(SUITES)"
 
 ## compare    project IGT suites on baseline and patched kernels, side by side
-compare: kernel baseline rootfs tests
+compare: kernel baseline rootfs vmm-rootfs tests
 	$(S)/compare.sh "$(or $(COMPARE_SUITES),project-igt)"
 
 ## bench      counts (faults, exits, 4K/2M mappings) of BOs mapped into a VM,

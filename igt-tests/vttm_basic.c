@@ -32,6 +32,7 @@
 #include <drm/vttm_drm.h>
 
 #include "lib/igt_proto.h"
+#include "lib/procfs.h"
 #include "lib/vttm.h"
 
 #define PAGE		4096ull
@@ -767,40 +768,6 @@ static void test_page_audit(void)
 
 /* ---- mmap-pfnmap ------------------------------------------------------- */
 
-/* The VmFlags of the mapping that starts at @addr, from /proc/self/smaps. */
-static void vma_flags(const void *addr, char *flags, size_t len)
-{
-	unsigned long start, end;
-	bool found = false;
-	char line[512];
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f)) {
-		/* A VMA's first line: "start-end perms offset dev inode". */
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
-			found = start == (unsigned long)addr;
-			continue;
-		}
-		if (found && !strncmp(line, "VmFlags:", 8)) {
-			snprintf(flags, len, "%s", line + 8);
-			fclose(f);
-			return;
-		}
-	}
-	fclose(f);
-	igt_fail("no VMA starting at %p in /proc/self/smaps", addr);
-}
-
-static bool has_flag(const char *flags, const char *flag)
-{
-	char padded[8];
-
-	snprintf(padded, sizeof(padded), " %s ", flag);
-	return strstr(flags, padded);
-}
-
 /*
  * BO mappings are VM_PFNMAP | VM_IO and never VM_MIXEDMAP in every domain,
  * also after a move, and GUP refuses them: process_vm_readv() from the
@@ -828,10 +795,10 @@ static void test_mmap_pfnmap(void)
 
 		fill(map, size, 0x9f + i);
 		vma_flags(map, flags, sizeof(flags));
-		flags[strcspn(flags, "\n")] = ' ';
-		igt_assert_f(has_flag(flags, "pf") && has_flag(flags, "io") &&
-			     !has_flag(flags, "mx"),
-			     "%s BO mapping has VmFlags%s: expected pf and io, no mx",
+		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
+			     has_flag(flags, VMFLAG_IO) &&
+			     !has_flag(flags, VMFLAG_MIXEDMAP),
+			     "%s BO mapping has VmFlags%s: expected pf and io, no mm",
 			     name, flags);
 
 		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
@@ -843,8 +810,8 @@ static void test_mmap_pfnmap(void)
 		vttm_bo_move(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
 		check(map, size, 0x9f + i, "after the move");
 		vma_flags(map, flags, sizeof(flags));
-		flags[strcspn(flags, "\n")] = ' ';
-		igt_assert_f(has_flag(flags, "pf") && !has_flag(flags, "mx"),
+		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
+			     !has_flag(flags, VMFLAG_MIXEDMAP),
 			     "after moving a %s BO: VmFlags%s", name, flags);
 
 		munmap(map, size);
@@ -858,25 +825,6 @@ static void test_mmap_pfnmap(void)
 #define SZ_2M		(2ull << 20)
 /* TTM maps this many pages per 4 KiB fault (TTM_BO_VM_NUM_PREFAULT). */
 #define PREFAULT	16
-
-static long minor_faults(void)
-{
-	struct rusage ru;
-
-	igt_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
-	return ru.ru_minflt;
-}
-
-/* Reads a word of every page of @map; returns the page faults that took. */
-static long touch_faults(const u32 *map, u64 size)
-{
-	long before = minor_faults();
-	u64 i;
-
-	for (i = 0; i < size / 4; i += PAGE / 4)
-		(void)*(const volatile u32 *)&map[i];
-	return minor_faults() - before;
-}
 
 /*
  * The 2 MiB windows of BO @id that its audit shows backed by one run of

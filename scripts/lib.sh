@@ -7,6 +7,9 @@ CACHE=${TTM_KVM_CACHE:-$HOME/.cache/ttm-kvm}
 KVER=7.3.4
 TREES=$CACHE/trees
 ROOTFS=${TTM_KVM_ROOTFS:-$CACHE/rootfs}
+# A second sid root with QEMU 11, virgl and a software GL stack: the VMM for
+# the virtio-gpu suite (scripts/vmm-rootfs.sh, run-vm.sh --vmm sid).
+VMM_ROOT=${TTM_KVM_VMM_ROOT:-$CACHE/vmm-root}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Test binaries are per checkout (igt-tests/Makefile's default O), so two
 # clones sharing the cache never run each other's tests.

@@ -4,9 +4,13 @@
 # works inside it) on the sid rootfs over 9p, run COMMAND in the guest as root
 # with /out as its working directory, and exit with COMMAND's status.
 #
-#   --kernel KIND    patched (default) or baseline
+#   --kernel KIND    patched (default), baseline or debug
+#   --vmm VMM        host: this machine's QEMU (default); sid: QEMU 11 from
+#                    the VMM root (make vmm-rootfs), needed by virtio-gpu-gl
 #   --out DIR        host directory shared as /out (default: a new temp dir)
-#   --device DEV     virtio-gpu | qxl | ivshmem[=SIZE]  (repeatable)
+#   --device DEV     virtio-gpu | virtio-gpu-gl | qxl | ivshmem[=SIZE]
+#                    (repeatable). virtio-gpu-gl: virgl, blob resources and a
+#                    256 MiB hostmem region, for host-visible blobs (--vmm sid)
 #   --append ARGS    extra kernel command line
 #   --mem SIZE       guest memory (default 3G)
 #   --timeout SECS   hard limit for the whole VM (default 900)
@@ -17,15 +21,16 @@
 #
 # In the guest: /out (rw, host --out), /lib/modules (the kernel's modules),
 # /ttm-kvm/tests (the built project tests). console.log, cmd.log, dmesg.log
-# and status land in --out.
+# and status land in --out, and with --vmm sid QEMU's stderr in qemu.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kind=patched out= mem=3G timeout=900 append= shell=0
+kind=patched vmm=host out= mem=3G timeout=900 append= shell=0
 devices=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kind=$2; shift ;;
+	--vmm) vmm=$2; shift ;;
 	--out) out=$2; shift ;;
 	--device) devices+=("$2"); shift ;;
 	--append) append="$append $2"; shift ;;
@@ -46,7 +51,8 @@ tests=$TESTS_OUT
 mkdir -p "$tests"
 [ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/ttm-kvm-vm.XXXXXX")
 mkdir -p "$out"
-rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log" "$out/kmemleak.log"
+rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log" "$out/kmemleak.log" \
+	"$out/qemu.log"
 
 install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOTFS/sbin/ttm-kvm-init"
 if [ "$shell" = 1 ]; then
@@ -60,6 +66,10 @@ qdev=()
 for d in "${devices[@]}"; do
 	case "$d" in
 	virtio-gpu) qdev+=(-device virtio-gpu-pci) ;;
+	virtio-gpu-gl)
+		[ "$vmm" = sid ] || die "virtio-gpu-gl needs --vmm sid (QEMU 7.2 has no virgl)"
+		qdev+=(-device virtio-gpu-gl-pci,hostmem=256M,blob=true)
+		;;
 	qxl) qdev+=(-device qxl) ;;
 	ivshmem | ivshmem=*)
 		size=256M
@@ -67,7 +77,7 @@ for d in "${devices[@]}"; do
 		qdev+=(-object "memory-backend-memfd,id=vram,size=$size,share=on"
 			-device ivshmem-plain,memdev=vram)
 		;;
-	*) die "unknown device $d (virtio-gpu, qxl, ivshmem[=SIZE])" ;;
+	*) die "unknown device $d (virtio-gpu, virtio-gpu-gl, qxl, ivshmem[=SIZE])" ;;
 	esac
 done
 
@@ -77,23 +87,50 @@ share() { # TAG DIR [ro]
 	echo "-virtfs local,path=$2,mount_tag=$1,security_model=passthrough,id=$1$opt"
 }
 
+# What QEMU sees: these host paths, or where the sid VMM root has them.
+root=$ROOTFS vout=$out mods=$kout/modules/lib/modules vtests=$tests kimg=$kout
+launch=() display=(-display none)
+case "$vmm" in
+host) ;;
+sid)
+	[ -x "$VMM_ROOT/usr/bin/qemu-system-x86_64" ] ||
+		die "no VMM root at $VMM_ROOT (make vmm-rootfs)"
+	launch=(unshare -m --propagation private "$REPO/scripts/vmm-chroot.sh"
+		"$VMM_ROOT" "$root:/mnt/root" "$vout:/mnt/out" "$mods:/mnt/mods"
+		"$vtests:/mnt/tests" "$kimg:/mnt/kernel" --
+		env XDG_RUNTIME_DIR=/tmp LIBGL_ALWAYS_SOFTWARE=1
+		xvfb-run -a -s "-screen 0 1024x768x24")
+	root=/mnt/root vout=/mnt/out mods=/mnt/mods vtests=/mnt/tests kimg=/mnt/kernel
+	# virgl renders with llvmpipe into an X server that only exists in
+	# memory: QEMU's GL displays other than SDL and GTK need a DRM device.
+	display=(-display sdl,gl=on)
+	;;
+*) die "unknown VMM $vmm (host or sid)" ;;
+esac
+
 # shellcheck disable=SC2046 # share() output is meant to split into words
 qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
-	-kernel "$kout/bzImage"
+	-kernel "$kimg/bzImage"
 	-append "console=ttyS0 root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 kunit.autorun=0 $append"
-	$(share root "$ROOTFS") $(share out "$out") $(share mods "$kout/modules/lib/modules" ro)
-	$(share tests "$tests" ro)
-	-display none -vga none -no-reboot "${qdev[@]}")
+	$(share root "$root") $(share out "$vout") $(share mods "$mods" ro)
+	$(share tests "$vtests" ro)
+	"${display[@]}" -vga none -no-reboot "${qdev[@]}")
 
 if [ "$shell" = 1 ]; then
-	exec "${qemu[@]}" -serial mon:stdio
+	exec "${launch[@]}" "${qemu[@]}" -serial mon:stdio
 fi
 rc=0
-timeout --foreground -k 10 "$timeout" "${qemu[@]}" -serial "file:$out/console.log" \
-	-monitor none </dev/null || rc=$?
+# virglrenderer reports guest mistakes (IGT provokes some) on stderr.
+errlog=/dev/stderr
+[ "$vmm" = host ] || errlog=$out/qemu.log
+# The limit applies inside the VMM root too, so that no QEMU outlives it.
+timeout --foreground -k 20 $((timeout + 30)) "${launch[@]}" \
+	timeout -k 10 "$timeout" "${qemu[@]}" -serial "file:$vout/console.log" \
+	-monitor none </dev/null 2>"$errlog" || rc=$?
 if [ ! -f "$out/status" ]; then
 	[ "$rc" = 124 ] && log "VM timed out after ${timeout}s" || log "VM ended (qemu rc $rc) without a guest status"
 	tail -n 30 "$out/console.log" >&2 || true
+	[ ! -s "$out/qemu.log" ] || tail -n 10 "$out/qemu.log" >&2
 	exit 125
 fi
 exit "$(cat "$out/status")"
