@@ -69,7 +69,7 @@ check-debug: debug rootfs vmm-rootfs tests
 
 ## compare    project IGT suites on baseline and patched kernels, side by side
 compare: kernel baseline rootfs vmm-rootfs tests
-	$(S)/compare.sh "$(or $(COMPARE_SUITES),project-igt)"
+	$(S)/compare.sh "$(or $(COMPARE_SUITES),project-igt virtgpu)"
 
 ## bench      counts (faults, exits, 4K/2M mappings) of BOs mapped into a VM,
 ##            baseline and patched kernels side by side (BENCH_MIB=256)

@@ -12,7 +12,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-suites=${1:-project-igt}
+suites=${1:-project-igt virtgpu}
 mkdir -p "$REPO/build"
 hogs=${COMPARE_HOGS:-2}
 hog_pids=()
