@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <unistd.h>
 #include <linux/types.h>
 #include <drm/drm.h>
@@ -420,6 +421,82 @@ static void test_host_blob_faults(void)
 	close(fd);
 }
 
+/* ---- unmap-after-last-mapping ----------------------------------------- */
+
+#define TRACING		"/sys/kernel/tracing"
+#define CMD_QUEUE_EVENT	TRACING "/events/virtio_gpu/virtio_gpu_cmd_queue/enable"
+/* include/uapi/linux/virtio_gpu.h */
+#define VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB	0x0209
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	igt_assert_f(fd >= 0, "open %s: %s", path, igt_errname(errno));
+	igt_assert_eq(write(fd, s, strlen(s)), (long long)strlen(s));
+	close(fd);
+}
+
+/* Commands of @type the driver queued since the trace was cleared. */
+static int traced_cmds(unsigned int type)
+{
+	char line[512], want[32];
+	FILE *f = fopen(TRACING "/trace", "r");
+	int n = 0;
+
+	igt_assert(f);
+	snprintf(want, sizeof(want), " type=0x%x ", type);
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != '#' && strstr(line, want))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * The host keeps a blob mapped (no RESOURCE_UNMAP_BLOB) while any guest
+ * user mapping of it exists, whatever happened to its handle: each mapping
+ * holds the GEM object. The driver's virtio_gpu_cmd_queue trace event shows
+ * what is sent.
+ */
+static void test_unmap_after_last_mapping(void)
+{
+	int fd = open_virtgpu();
+	u32 handle;
+	void *a, *b;
+	int i;
+
+	require_host_blobs(fd);
+	if (access(TRACING "/trace", F_OK))
+		mount("tracefs", TRACING, "tracefs", 0, NULL);
+	igt_require(access(CMD_QUEUE_EVENT, W_OK) == 0);
+	handle = host_blob(fd, SZ_64K);
+	a = map_blob(fd, handle, SZ_64K);
+	b = map_blob(fd, handle, SZ_64K);
+	fill(a, SZ_64K, 6);
+
+	write_file(CMD_QUEUE_EVENT, "1");
+	write_file(TRACING "/trace", "");
+	gem_close(fd, handle);
+	usleep(100 * 1000);
+	igt_assert_f(traced_cmds(VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB) == 0,
+		     "RESOURCE_UNMAP_BLOB sent at GEM close, with two mappings left");
+	igt_assert_eq(munmap(a, SZ_64K), 0);
+	usleep(100 * 1000);
+	igt_assert_f(traced_cmds(VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB) == 0,
+		     "RESOURCE_UNMAP_BLOB sent with one mapping left");
+	check(b, 0, SZ_64K, 6, "the last mapping");
+	igt_assert_eq(munmap(b, SZ_64K), 0);
+	for (i = 0; i < 100 && !traced_cmds(VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB); i++)
+		usleep(10 * 1000);
+	i = traced_cmds(VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB);
+	write_file(CMD_QUEUE_EVENT, "0");
+	igt_assert_f(i == 1,
+		     "%d RESOURCE_UNMAP_BLOB commands after the last munmap, expected 1",
+		     i);
+	close(fd);
+}
+
 /* Mappings and blobs the driver must refuse, each with a clear errno. */
 static void test_bad_input(void)
 {
@@ -536,6 +613,7 @@ static const struct igt_subtest tests[] = {
 	{ "host-blob-flags", test_host_blob_flags },
 	{ "host-blob-data", test_host_blob_data },
 	{ "host-blob-faults", test_host_blob_faults },
+	{ "unmap-after-last-mapping", test_unmap_after_last_mapping },
 	{ "bad-input", test_bad_input },
 	{ "kvm-memslot", test_kvm_memslot },
 };

@@ -68,7 +68,7 @@ for d in "${devices[@]}"; do
 	virtio-gpu) qdev+=(-device virtio-gpu-pci) ;;
 	virtio-gpu-gl)
 		[ "$vmm" = sid ] || die "virtio-gpu-gl needs --vmm sid (QEMU 7.2 has no virgl)"
-		qdev+=(-device virtio-gpu-gl-pci,hostmem=256M,blob=true)
+		qdev+=(-device "virtio-gpu-gl-pci,hostmem=256M,blob=true")
 		;;
 	qxl) qdev+=(-device qxl) ;;
 	ivshmem | ivshmem=*)
