@@ -15,9 +15,12 @@ cp "$REPO/scripts/guest/setup-vttm.sh" "$out/"
 timeout=$((moves / 10 + 900))
 log "soak: $moves moves (VM timeout ${timeout} s)"
 rc=0
+# One line: run-vm.sh quotes the command with printf %q, and the guest's sh
+# (dash) does not read $'...' strings.
+guest_cmd=". /out/setup-vttm.sh; TTM_KVM_RACE_MOVES=$moves"
+guest_cmd+=" /ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race-two-vms"
 "$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M --timeout "$timeout" -- \
-	sh -c ". /out/setup-vttm.sh; TTM_KVM_RACE_MOVES=$moves \
-		/ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race-two-vms" || rc=$?
+	sh -c "$guest_cmd" || rc=$?
 grep -E '^Subtest|moves|Test failed|expected|lost|stale' "$out/cmd.log" || true
 reports=$(python3 "$REPO/scripts/dmesg-scan.py" "$out/dmesg.log" \
 	"$REPO/tests/dmesg-fail.pattern" 2>"$out/dmesg.reports")
