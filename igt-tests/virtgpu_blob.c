@@ -30,6 +30,7 @@
 #include "kvm_util.h"
 #include "ucall_common.h"
 
+#include "lib/drm_util.h"
 #include "lib/hostmem.h"
 #include "lib/igt_proto.h"
 #include "lib/procfs.h"
@@ -50,8 +51,6 @@
 
 static int open_virtgpu(void)
 {
-	struct drm_version v;
-	char name[32];
 	glob_t g;
 	size_t i;
 	int fd;
@@ -62,12 +61,7 @@ static int open_virtgpu(void)
 		fd = open(g.gl_pathv[i], O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		memset(&v, 0, sizeof(v));
-		memset(name, 0, sizeof(name));
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) &&
-		    !strcmp(name, "virtio_gpu")) {
+		if (drm_is_driver(fd, "virtio_gpu")) {
 			globfree(&g);
 			return fd;
 		}

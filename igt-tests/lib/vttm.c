@@ -12,14 +12,14 @@
 #include <unistd.h>
 
 #include "igt_proto.h"
+#include "drm_util.h"
 #include "vttm.h"
 
 /* ---- device --------------------------------------------------------- */
 
 bool vttm_open(struct vttm_device *dev)
 {
-	char name[16], path[64];
-	struct drm_version v;
+	char path[64];
 	int i, fd;
 
 	for (i = 128; i < 192; i++) {
@@ -27,11 +27,7 @@ bool vttm_open(struct vttm_device *dev)
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		memset(&v, 0, sizeof(v));
-		memset(name, 0, sizeof(name));
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vttm")) {
+		if (drm_is_driver(fd, "vttm")) {
 			dev->fd = fd;
 			snprintf(dev->debugfs_dir, sizeof(dev->debugfs_dir),
 				 "/sys/kernel/debug/dri/%d", i);
