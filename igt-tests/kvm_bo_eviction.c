@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "lib/hostmem.h"
+#include "lib/slot0_audit.h"
 
 /* After the library's kvm_util.h, which it needs. */
 #include <svm_util.h>
@@ -455,6 +456,9 @@ static bool is_seq_line(u64 off)
 static volatile u64 seq_stop_flag;
 static u64 seq_seed;
 
+/* The seeds the counting subtests fill their BOs with. */
+static const u64 seq_seeds[] = { 0x3ace, 0x50a1, 0x50a2, 0x4e91 };
+
 static void guest_seq(u64 idx)
 {
 	u64 n, slot, stale = 0, stale_n = 0, stale_val = 0, stale_where = 0;
@@ -516,6 +520,8 @@ struct seq_vcpu {
 	/* The guest's report. */
 	u64 iterations, stale, stale_n, stale_val, stale_where;
 	u64 bg_bad, bg_off, bg_val;
+	/* Slot 0 before the vCPUs ran. */
+	const struct slot0_audit *audit;
 };
 
 /*
@@ -583,6 +589,7 @@ static void *seq_vcpu_thread(void *arg)
 			return NULL;
 		default:
 			report_vcpu_state(s->vcpu);
+			slot0_audit_report(s->audit, seq_seeds, ARRAY_SIZE(seq_seeds));
 			igt_fail("vCPU exit %s while counting (MMIO at %#llx)",
 				 exit_reason_str(s->vcpu->run->exit_reason),
 				 (unsigned long long)s->vcpu->run->mmio.phys_addr);
@@ -592,6 +599,7 @@ static void *seq_vcpu_thread(void *arg)
 
 struct seq_vm {
 	struct kvm_vm *vm;
+	struct slot0_audit audit;
 	struct hostmem hm;
 	struct seq_vcpu v[SEQ_VCPUS];
 	unsigned int nr;
@@ -622,11 +630,15 @@ static void seq_start(struct seq_vm *s, unsigned int nr, struct hm_bo *bo,
 		memset(&s->v[i], 0, sizeof(s->v[i]));
 		s->v[i].vcpu = vcpus[i];
 		s->v[i].moving = &s->moving;
+		s->v[i].audit = &s->audit;
 		vcpu_args_set(vcpus[i], 1, (u64)i);
 		if (emulate_mmio) {
 			s->v[i].hm = &s->hm;
 			s->v[i].backing = bo->map;
 		}
+	}
+	slot0_audit_start(&s->audit, s->vm);
+	for (i = 0; i < nr; i++) {
 		igt_assert_eq(pthread_create(&s->v[i].thread, NULL,
 					     seq_vcpu_thread, &s->v[i]), 0);
 	}
@@ -800,6 +812,7 @@ static void test_evict_race(void)
 		     "only %u of %u moves saw guest writes in between",
 		     progress, i);
 
+	slot0_audit_fini(&s.audit);
 	kvm_vm_free(s.vm);
 	bo_close(&bo);
 	env_fini(&e);
@@ -878,6 +891,7 @@ static void test_evict_race_two_vms(void)
 		 (unsigned long long)(s[0].v[0].efaults + s[0].v[1].efaults +
 				      s[1].v[0].efaults + s[1].v[1].efaults));
 	for (k = 0; k < 2; k++) {
+		slot0_audit_fini(&s[k].audit);
 		kvm_vm_free(s[k].vm);
 		bo_close(&bo[k]);
 	}
@@ -934,6 +948,7 @@ static void test_memslot_replug_during_evict(void)
 	igt_assert_f(s.v[0].mmio_exits > 0,
 		     "the guest never ran while the memslot was unplugged");
 
+	slot0_audit_fini(&s.audit);
 	kvm_vm_free(s.vm);
 	bo_close(&bo);
 	env_fini(&e);

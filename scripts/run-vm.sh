@@ -14,6 +14,8 @@
 #   --append ARGS    extra kernel command line
 #   --mem SIZE       guest memory (default 3G)
 #   --timeout SECS   hard limit for the whole VM (default 900)
+#   --monitor SOCK   QEMU's monitor on the unix socket SOCK (--vmm host), to
+#                    look at a VM that stopped making progress
 #   --shell          interactive: serial console on this terminal, no COMMAND
 #
 # KUnit tests are built in but not run at boot (kunit.autorun=0); the kunit
@@ -25,7 +27,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kind=patched vmm=host out= mem=3G timeout=900 append= shell=0
+kind=patched vmm=host out= mem=3G timeout=900 append= shell=0 monitor=none
 devices=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--append) append="$append $2"; shift ;;
 	--mem) mem=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--monitor) monitor=unix:$2,server=on,wait=off; shift ;;
 	--shell) shell=1 ;;
 	--) shift && break ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
@@ -126,7 +129,7 @@ errlog=/dev/stderr
 # The limit applies inside the VMM root too, so that no QEMU outlives it.
 timeout --foreground -k 20 $((timeout + 30)) "${launch[@]}" \
 	timeout -k 10 "$timeout" "${qemu[@]}" -serial "file:$vout/console.log" \
-	-monitor none </dev/null 2>"$errlog" || rc=$?
+	-monitor "$monitor" </dev/null 2>"$errlog" || rc=$?
 if [ ! -f "$out/status" ]; then
 	[ "$rc" = 124 ] && log "VM timed out after ${timeout}s" || log "VM ended (qemu rc $rc) without a guest status"
 	tail -n 30 "$out/console.log" >&2 || true

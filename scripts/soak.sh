@@ -10,18 +10,22 @@ set -euo pipefail
 moves=${SOAK_MOVES:-100000}
 out=$REPO/build/soak
 mkdir -p "$out"
-cp "$REPO/scripts/guest/setup-vttm.sh" "$out/"
+cp "$REPO/scripts/guest/setup-vttm.sh" "$REPO/scripts/guest/soak-watch.sh" "$out/"
+rm -f "$out"/soak-watch*.log
 # Under TCG a move takes 10-20 ms; leave room for a slow host.
 timeout=$((moves / 10 + 900))
 log "soak: $moves moves (VM timeout ${timeout} s)"
 rc=0
 # One line: run-vm.sh quotes the command with printf %q, and the guest's sh
-# (dash) does not read $'...' strings.
+# (dash) does not read $'...' strings. soak-watch.sh records where the
+# test's threads are and, on a stall, gets backtraces on the console.
 guest_cmd=". /out/setup-vttm.sh; TTM_KVM_RACE_MOVES=$moves"
-guest_cmd+=" /ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race-two-vms"
-"$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M --timeout "$timeout" -- \
-	sh -c "$guest_cmd" || rc=$?
-grep -E '^Subtest|moves|Test failed|expected|lost|stale' "$out/cmd.log" || true
+guest_cmd+=" /ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race-two-vms & p=\$!;"
+guest_cmd+=" sh /out/soak-watch.sh \$p /out/cmd.log & wait \$p"
+log "QEMU monitor: $out/monitor.sock; guest threads: $out/soak-watch.log"
+"$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M --timeout "$timeout" \
+	--monitor "$out/monitor.sock" -- sh -c "$guest_cmd" || rc=$?
+grep -E '^Subtest|moves|Test failed|expected|lost|stale|slot 0|vCPU' "$out/cmd.log" || true
 reports=$(python3 "$REPO/scripts/dmesg-scan.py" "$out/dmesg.log" \
 	"$REPO/tests/dmesg-fail.pattern" 2>"$out/dmesg.reports")
 echo "soak: kernel log reports: $reports"
