@@ -16,6 +16,9 @@ for list in /out/igt-list.*; do
 		export IGT_FORCE_DRIVER="$group"
 	fi
 	igt_runner -o --per-test-timeout 600 --test-list "$list" "$dir" \
-		"/out/igt-results.$group" || rc=$?
+		"/out/igt-results.$group" || {
+		rc=$?
+		echo "igt.sh: igt_runner for $group exited $rc" >&2
+	}
 done
 exit $rc

@@ -1,19 +1,24 @@
 #!/bin/sh
 # soak-watch.sh PID LOG: run in the soak VM beside the test (PID). Every
-# minute, writes where each of its threads is (state, wait channel, kernel
-# stack) to /out/soak-watch.log. When LOG has not grown for STALL seconds,
+# minute, writes where each thread of it and of its subtest processes (same
+# command name) is (state, wait channel, kernel stack) to
+# /out/soak-watch.log. When LOG has not grown for STALL seconds,
 # asks the kernel once for backtraces of all CPUs and of blocked tasks
 # (sysrq l and w, to the console), so that a stalled soak says where it
 # stalled: a hang in the kernel, a livelock, or a vCPU that stopped running.
 pid=$1 log=$2 stall=${SOAK_STALL:-900}
+comm=$(cat /proc/"$pid"/comm)
 last_size=-1 still=0 dumped=0
 while kill -0 "$pid" 2>/dev/null; do
 	sleep 60
 	{
 		echo "== $(cut -d' ' -f1 /proc/uptime) s, $log: $(wc -c <"$log") bytes"
-		for t in /proc/"$pid"/task/*; do
-			echo "-- thread ${t##*/} $(cut -d' ' -f2-3 "$t/stat") wchan $(cat "$t/wchan" 2>/dev/null)"
-			cat "$t/stack" 2>/dev/null
+		for p in /proc/[0-9]*; do
+			[ "$(cat "$p/comm" 2>/dev/null)" = "$comm" ] || continue
+			for t in "$p"/task/*; do
+				echo "-- ${p##*/}/${t##*/} $(cut -d' ' -f2-3 "$t/stat") wchan $(cat "$t/wchan" 2>/dev/null)"
+				cat "$t/stack" 2>/dev/null
+			done
 		done
 		grep -E '^(nr_free_pages|nr_shmem|nr_zspages|nr_gpu_active|nr_gpu_reclaim) ' /proc/vmstat
 	} >/out/soak-watch.tmp 2>&1
