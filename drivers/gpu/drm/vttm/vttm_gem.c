@@ -13,6 +13,8 @@
 #include <drm/drm_gem_ttm_helper.h>
 #include <drm/ttm/ttm_tt.h>
 
+#include <kunit/visibility.h>
+
 #include "vttm_drv.h"
 
 static void vttm_gem_free(struct drm_gem_object *gem)
@@ -96,6 +98,7 @@ struct vttm_bo *vttm_bo_create(struct vttm_device *vdev, u64 size,
 	spin_unlock(&vdev->bo_lock);
 	return vbo;
 }
+EXPORT_SYMBOL_IF_KUNIT(vttm_bo_create);
 
 /**
  * vttm_bo_is_contiguous - whether a BO's memory is physically contiguous
@@ -125,6 +128,7 @@ bool vttm_bo_is_contiguous(struct ttm_buffer_object *bo)
 			return false;
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(vttm_bo_is_contiguous);
 
 /**
  * vttm_bo_backing_size - memory allocated for a BO now

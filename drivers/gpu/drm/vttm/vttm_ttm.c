@@ -14,6 +14,8 @@
 #include <drm/ttm/ttm_range_manager.h>
 #include <drm/ttm/ttm_tt.h>
 
+#include <kunit/visibility.h>
+
 #include "vttm_drv.h"
 
 static struct ttm_tt *vttm_tt_create(struct ttm_buffer_object *bo,
@@ -252,6 +254,7 @@ err_device:
 	ttm_device_fini(&vdev->bdev);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vttm_ttm_init);
 
 /**
  * vttm_ttm_unplug - move every BO out of VRAM when the device goes away
