@@ -92,8 +92,8 @@ static void mark_gva(const struct slot0_audit *a, u8 *kinds, gva_t gva,
 	mark(a, kinds, addr_gva2gpa(a->vm, gva), kind);
 }
 
-unsigned int slot0_audit_report(const struct slot0_audit *a,
-				const u64 *seeds, unsigned int nr_seeds)
+void slot0_audit_report(const struct slot0_audit *a, const u64 *seeds,
+			unsigned int nr_seeds)
 {
 	const char *live = addr_gpa2hva(a->vm, a->gpa);
 	u64 pages = a->size / PG, p, changed = 0, bo_pages = 0;
@@ -147,5 +147,4 @@ unsigned int slot0_audit_report(const struct slot0_audit *a,
 		 (unsigned long long)pages, (unsigned long long)changed,
 		 (unsigned long long)bo_pages, bad);
 	free(kinds);
-	return bad;
 }

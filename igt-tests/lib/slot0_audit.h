@@ -38,12 +38,12 @@ void slot0_audit_start(struct slot0_audit *a, struct kvm_vm *vm);
  * Reports, with igt_warn(), the pages of slot 0 that differ from the copy:
  * which descriptor table or page table each is, how many words changed,
  * whether only accessed/dirty bits did, and how many words now carry one of
- * @nr_seeds buffer object fill seeds (pattern(): seed in the high 32 bits).
- * Returns the number of changed pages that are neither stacks nor data the
- * guest writes (descriptor tables, code, page tables beyond A/D bits).
+ * @nr_seeds buffer object fill seeds (pattern(): seed in the high 32 bits),
+ * then how many changed pages the guest never writes (descriptor tables,
+ * page tables beyond A/D bits, pages with BO data).
  */
-unsigned int slot0_audit_report(const struct slot0_audit *a,
-				const u64 *seeds, unsigned int nr_seeds);
+void slot0_audit_report(const struct slot0_audit *a, const u64 *seeds,
+			unsigned int nr_seeds);
 
 void slot0_audit_fini(struct slot0_audit *a);
 
