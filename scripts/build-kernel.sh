@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-kernel.sh KIND: prepare the KIND (patched|baseline|debug) tree,
-# configure it from tinyconfig + configs/*.config (+ configs/debug/*.config for
-# the debug kernel), and build bzImage and modules with ccache.
+# configure it from tinyconfig + configs/*.config (+ configs/series/*.config
+# unless baseline, + configs/debug/*.config for the debug kernel), and build
+# bzImage and modules with ccache.
 # Output: $CACHE/out/KIND/{bzImage,modules/lib/modules/RELEASE,config}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +24,10 @@ kmake() {
 }
 
 fragments=("$REPO"/configs/*.config)
+# Symbols the series adds exist only in the patched and debug trees.
+if [ "$kind" != baseline ]; then
+	fragments+=("$REPO"/configs/series/*.config)
+fi
 if [ "$kind" = debug ]; then
 	fragments+=("$REPO"/configs/debug/*.config)
 fi
