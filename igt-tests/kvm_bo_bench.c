@@ -18,6 +18,9 @@
  *   - move cost: time of a move with the BO mapped into the VM and touched
  *     by the guest, over the time of a move of the same BO touched only
  *     through the host mapping (same run; informational under TCG).
+ * And for a write-notify BO (vgem, gem-shmem: PTEs start write-protected),
+ * the guest's first write to every page: KVM page faults, VM exits and
+ * instructions KVM emulated, per MiB.
  *
  * Output: one "bench <metric> <value>" line per figure.
  */
@@ -41,8 +44,10 @@
 #define MOVE_ROUNDS	4
 
 static u64 window_size;
+/* Set by the host: the guest writes instead of reading. */
+static u64 guest_writes;
 
-/* Reads one word of every page of the window, once per host request. */
+/* Reads (or writes) one word of every page of the window, once per host request. */
 static void guest_touch_loop(void)
 {
 	volatile u64 *p;
@@ -51,7 +56,10 @@ static void guest_touch_loop(void)
 	for (;;) {
 		for (off = 0; off < window_size; off += PAGE) {
 			p = (volatile u64 *)(HOSTMEM_GPA + off);
-			sum += *p;
+			if (guest_writes)
+				*p = off;
+			else
+				sum += *p;
 		}
 		GUEST_SYNC1(sum);
 	}
@@ -98,6 +106,7 @@ static void guest_pass(struct bench_vm *b, const char *backing,
 {
 	u64 pf = vcpu_get_stat(b->vcpu, pf_taken);
 	u64 exits = vcpu_get_stat(b->vcpu, exits);
+	u64 emulated = vcpu_get_stat(b->vcpu, insn_emulation);
 	u64 m4 = vm_get_stat(b->vm, pages_4k);
 	u64 m2 = vm_get_stat(b->vm, pages_2m);
 	double mib = window_size >> 20;
@@ -112,6 +121,8 @@ static void guest_pass(struct bench_vm *b, const char *backing,
 	out(backing, name, (vcpu_get_stat(b->vcpu, pf_taken) - pf) / mib);
 	snprintf(name, sizeof(name), "%s_exits_per_mib", metric);
 	out(backing, name, (vcpu_get_stat(b->vcpu, exits) - exits) / mib);
+	snprintf(name, sizeof(name), "%s_emulated_per_mib", metric);
+	out(backing, name, (vcpu_get_stat(b->vcpu, insn_emulation) - emulated) / mib);
 	if (!mappings)
 		return;
 	snprintf(name, sizeof(name), "%s_new_pages_4k", metric);
@@ -207,6 +218,37 @@ static void bench_anon_thp(void)
 	munmap(raw, len);
 }
 
+/*
+ * A vgem BO: gem-shmem maps with .pfn_mkwrite, so every PTE starts
+ * write-protected and a CPU write takes a write-protect fault. The guest
+ * writes every page once (nothing touched them before), then reads them.
+ */
+static void bench_write_notify(void)
+{
+	struct bench_vm b;
+	struct bo_provider p;
+	struct hm_bo bo;
+	u64 off;
+
+	if (!bo_provider_init_vgem(&p)) {
+		printf("bench vgem.missing 1\n");
+		return;
+	}
+	bo_create(&bo, &p, window_size, BO_DOMAIN_SYSTEM);
+	bench_vm_create(&b, bo.map);
+	guest_writes = 1;
+	sync_global_to_guest(b.vm, guest_writes);
+	guest_pass(&b, "vgem", "guest_first_write", true);
+	for (off = 0; off < window_size; off += PAGE)
+		TEST_ASSERT(*(u64 *)((char *)bo.map + off) == off,
+			    "vgem: the guest's write at %#llx did not land",
+			    (unsigned long long)off);
+	guest_writes = 0;
+	kvm_vm_free(b.vm);
+	bo_close(&bo);
+	bo_provider_fini(&p);
+}
+
 int main(int argc, char **argv)
 {
 	struct vttm_device dev;
@@ -227,5 +269,6 @@ int main(int argc, char **argv)
 	bench_bo(&p, BO_DOMAIN_VRAM, BO_DOMAIN_TT);
 	bench_bo(&p, BO_DOMAIN_TT, BO_DOMAIN_VRAM);
 	bench_anon_thp();
+	bench_write_notify();
 	return 0;
 }

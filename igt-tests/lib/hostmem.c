@@ -100,6 +100,7 @@ void bo_provider_init_vttm(struct bo_provider *p, struct vttm_device *dev)
 	*p = (struct bo_provider) {
 		.name = "vttm",
 		.priv = dev,
+		.domains = BO_DOMAIN_SYSTEM | BO_DOMAIN_TT | BO_DOMAIN_VRAM,
 		.create = vttm_p_create,
 		.mmap = vttm_p_mmap,
 		.move = vttm_p_move,
@@ -152,6 +153,8 @@ struct bo_info bo_info(struct hm_bo *bo)
 
 int __bo_move(struct hm_bo *bo, u32 domain, u32 flags)
 {
+	if (!bo->p->move)
+		return EOPNOTSUPP;
 	return bo->p->move(bo->p, bo->handle, domain, flags);
 }
 

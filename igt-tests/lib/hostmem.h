@@ -12,8 +12,9 @@
  * Here:
  *
  * - struct bo_provider: the few BO operations a VMM needs (create, mmap,
- *   move, info, close), so that tests do not depend on one driver. vttm is
- *   the only provider so far (bo_provider_init_vttm()).
+ *   move, info, close), so that tests do not depend on one driver: vttm
+ *   (TTM; bo_provider_init_vttm()), vgem (gem-shmem, write-notify PFNMAP)
+ *   and udmabuf (a dma-buf over memfd pages), the last two in providers.c.
  * - struct hm_bo: a BO of a provider.
  * - struct hostmem: a window in a VM from the KVM selftests library, mapped
  *   1:1 (GVA == GPA) in the guest page tables so guest C code can use the
@@ -53,6 +54,8 @@ struct bo_info {
 struct bo_provider {
 	const char *name;
 	void *priv;
+	/* BO_DOMAIN_* a BO can be created in; a provider without .move has one. */
+	u32 domains;
 	int (*create)(struct bo_provider *p, u64 size, u32 domain, u32 *handle);
 	/* A MAP_SHARED read-write mapping of the BO's first @size bytes. */
 	int (*mmap)(struct bo_provider *p, u32 handle, u64 size, void **ptr);
@@ -63,6 +66,19 @@ struct bo_provider {
 
 /* A provider for the BOs of the vttm device @dev, which stays open. */
 void bo_provider_init_vttm(struct bo_provider *p, struct vttm_device *dev);
+/*
+ * vgem dumb buffers: gem-shmem objects, mapped VM_PFNMAP with .pfn_mkwrite
+ * (PTEs start write-protected). They never move. False without vgem.
+ */
+bool bo_provider_init_vgem(struct bo_provider *p);
+/*
+ * udmabuf: a dma-buf over the pages of a sealed memfd, mapped through the
+ * dma-buf's mmap (VM_PFNMAP, writable PTEs). Never moves. False without
+ * /dev/udmabuf.
+ */
+bool bo_provider_init_udmabuf(struct bo_provider *p);
+/* Closes what a bo_provider_init_*() opened. */
+void bo_provider_fini(struct bo_provider *p);
 
 const char *bo_domain_name(u32 domain);
 

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TEST: kvm_bo_write
+ * Description: Guest writes to BOs of every provider plugged into a memslot:
+ *   the first write to a page, a write after the guest or the host read it,
+ *   and the stores a GPU upload uses (SSE, AVX, rep movs). A write must land
+ *   in the BO, KVM_RUN must not fail, and on x86 KVM must map the page
+ *   writable instead of emulating the access. Bad input (read-only memslot,
+ *   PROT_READ mapping, a memslot over an unmapped BO) ends in a defined exit
+ *   or errno.
+ *
+ * Providers (lib/hostmem.h, lib/providers.c): vttm (TTM, writable PTEs),
+ * vgem (gem-shmem: VM_PFNMAP with .pfn_mkwrite, so its PTEs start
+ * write-protected, the case VMMs of gem-shmem blobs hit) and udmabuf (a
+ * dma-buf over memfd pages). Subtests of a provider the VM lacks skip.
+ *
+ * Each write subtest prints the KVM statistics of its write phase (x86:
+ * instructions emulated, exits, KVM page faults), which make compare puts
+ * side by side for the baseline and the patched kernel.
+ */
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "lib/hostmem.h"
+
+#define PAGE		4096ull
+#define BO_SIZE		(256ull << 10)
+#define BO_PAGES	(BO_SIZE / PAGE)
+#define WIN		HOSTMEM_GPA
+
+/* How the guest stores to each page, and how many bytes. */
+enum store {
+	STORE_MOV,	/* one 8-byte mov */
+	STORE_SSE,	/* movdqu, 16 bytes */
+	STORE_AVX,	/* vmovdqu, 32 bytes */
+	STORE_REP_MOVS,	/* rep movsb, 64 bytes */
+};
+
+static const unsigned int store_bytes[] = {
+	[STORE_MOV] = 8, [STORE_SSE] = 16, [STORE_AVX] = 32,
+	[STORE_REP_MOVS] = 64,
+};
+
+static const char *const store_names[] = {
+	[STORE_MOV] = "mov", [STORE_SSE] = "movdqu", [STORE_AVX] = "vmovdqu",
+	[STORE_REP_MOVS] = "rep movsb",
+};
+
+/* What touched the pages before the guest writes them. */
+enum before {
+	UNTOUCHED,
+	GUEST_READ,
+	HOST_READ,
+};
+
+static inline u64 pattern(u64 seed, u64 off)
+{
+	return (seed << 32) ^ off ^ 0x9e3779b97f4a7c15ull;
+}
+
+enum { OP_READ = 1, OP_WRITE };
+
+/* The guest's next command, set by the host before each run. */
+static struct wcmd {
+	u64 op, pages, store, seed;
+} wcmd;
+
+static void guest_store(u64 addr, u64 store, u64 seed)
+{
+	u64 src[8] __attribute__((aligned(32)));
+	u64 i, n = 8;
+
+	for (i = 0; i < n; i++)
+		src[i] = pattern(seed, addr - WIN + 8 * i);
+	switch (store) {
+	case STORE_MOV:
+		WRITE_ONCE(*(u64 *)addr, src[0]);
+		break;
+	case STORE_SSE:
+		asm volatile("movdqu (%0), %%xmm0\n\tmovdqu %%xmm0, (%1)"
+			     : : "r"(src), "r"(addr) : "xmm0", "memory");
+		break;
+	case STORE_AVX:
+		asm volatile("vmovdqu (%0), %%ymm0\n\tvmovdqu %%ymm0, (%1)"
+			     : : "r"(src), "r"(addr) : "xmm0", "memory");
+		break;
+	case STORE_REP_MOVS: {
+		void *d = (void *)addr, *s = src;
+		u64 c = sizeof(src);
+
+		asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(c) : : "memory");
+		break;
+	}
+	}
+}
+
+/*
+ * Reports each command with a ucall: SYNC(op, sum of the first words) for
+ * OP_READ, SYNC(op) for OP_WRITE.
+ */
+static void guest_loop(void)
+{
+	GUEST_SYNC1(0);
+	for (;;) {
+		u64 i, sum = 0;
+
+		switch (wcmd.op) {
+		case OP_READ:
+			for (i = 0; i < wcmd.pages; i++)
+				sum += READ_ONCE(*(u64 *)(WIN + i * PAGE));
+			GUEST_SYNC2(OP_READ, sum);
+			break;
+		case OP_WRITE:
+			for (i = 0; i < wcmd.pages; i++)
+				guest_store(WIN + i * PAGE, wcmd.store, wcmd.seed);
+			GUEST_SYNC1(OP_WRITE);
+			break;
+		default:
+			GUEST_FAIL("unknown op %lu", (unsigned long)wcmd.op);
+		}
+	}
+}
+
+/* ---- host side -------------------------------------------------------- */
+
+struct wvm {
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	struct hostmem hm;
+};
+
+static void wvm_create(struct wvm *t)
+{
+	struct kvm_vcpu *vcpus[1];
+	struct ucall uc;
+
+	t->vm = hostmem_vm_create(&t->hm, 1, guest_loop, vcpus, HOSTMEM_ALIGN, 0);
+	t->vcpu = vcpus[0];
+	igt_assert_eq(vcpu_run_ucall(t->vcpu, &uc), UCALL_SYNC);
+}
+
+/*
+ * Runs the vCPU to its next exit and returns KVM_RUN's errno (0 if it
+ * succeeded); a failed guest assertion fails the subtest.
+ */
+static int wvm_run(struct wvm *t, struct ucall *uc)
+{
+	int ret = _vcpu_run(t->vcpu), err = ret ? errno : 0;
+
+	memset(uc, 0, sizeof(*uc));
+	if (!err && get_ucall(t->vcpu, uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(*uc);
+	return err;
+}
+
+/* Runs @op to its ucall; any other outcome fails the subtest, and says why. */
+static void wvm_do(struct wvm *t, u64 op, u64 pages, u64 store, u64 seed,
+		   struct ucall *uc)
+{
+	struct kvm_run *run = t->vcpu->run;
+	int err;
+
+	wcmd = (struct wcmd) { op, pages, store, seed };
+	sync_global_to_guest(t->vm, wcmd);
+	err = wvm_run(t, uc);
+	igt_assert_f(!err, "KVM_RUN failed with %s (exit reason %s)",
+		     igt_errname(err), exit_reason_str(run->exit_reason));
+	igt_assert_f(run->exit_reason != KVM_EXIT_INTERNAL_ERROR,
+		     "KVM_EXIT_INTERNAL_ERROR, suberror %u (%s)",
+		     run->internal.suberror,
+		     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
+		     "the instruction could not be emulated" : "other");
+	igt_assert_f(uc->cmd == UCALL_SYNC && uc->args[0] == op,
+		     "expected the guest's ucall for op %llu, got exit reason %s, ucall %llu",
+		     (unsigned long long)op, exit_reason_str(run->exit_reason),
+		     (unsigned long long)uc->cmd);
+}
+
+/* The KVM statistics a write phase is judged by. */
+struct wstats {
+	u64 emulated, exits, faults;
+};
+
+static struct wstats wstats_read(struct wvm *t)
+{
+	struct wstats s = {};
+
+#ifdef __x86_64__
+	s.emulated = vcpu_get_stat(t->vcpu, insn_emulation);
+	s.exits = vcpu_get_stat(t->vcpu, exits);
+	s.faults = vcpu_get_stat(t->vcpu, pf_taken);
+#endif
+	return s;
+}
+
+/* Opens the provider @name, or skips. */
+static void provider_require(struct bo_provider *p, struct vttm_device *dev,
+			     const char *name)
+{
+	igt_require_kvm();
+	if (!strcmp(name, "vttm")) {
+		vttm_require(dev);
+		bo_provider_init_vttm(p, dev);
+	} else if (!strcmp(name, "vgem")) {
+		if (!bo_provider_init_vgem(p))
+			igt_skip("no vgem device (CONFIG_DRM_VGEM)");
+	} else if (!strcmp(name, "udmabuf")) {
+		if (!bo_provider_init_udmabuf(p))
+			igt_skip("no /dev/udmabuf (CONFIG_UDMABUF)");
+	} else {
+		igt_fail("unknown provider %s", name);
+	}
+}
+
+/* The domain a new BO of @p goes to: VRAM where it has one. */
+static u32 provider_domain(const struct bo_provider *p)
+{
+	return p->domains & BO_DOMAIN_VRAM ? BO_DOMAIN_VRAM : BO_DOMAIN_SYSTEM;
+}
+
+#ifdef __x86_64__
+/* CPUID.1:ECX.AVX; the library names only the features its tests use. */
+#define BO_WRITE_FEATURE_AVX	KVM_X86_CPU_FEATURE(0x1, 0, ECX, 28)
+#endif
+
+static void require_store(enum store store)
+{
+#ifdef __x86_64__
+	if (store == STORE_AVX && !kvm_cpu_has(BO_WRITE_FEATURE_AVX))
+		igt_skip("KVM offers no AVX to its guests here");
+#endif
+}
+
+static void write_case(const char *provider, enum before before,
+		       enum store store)
+{
+	const u64 seed = 0x5eed0000 + getpid();
+	const unsigned int words = store_bytes[store] / 8;
+	struct vttm_device dev;
+	struct bo_provider p;
+	struct wstats s0, s1;
+	struct ucall uc;
+	struct hm_bo bo;
+	struct wvm t;
+	u64 i, w, sum = 0;
+
+	provider_require(&p, &dev, provider);
+	require_store(store);
+	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
+	wvm_create(&t);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+
+	if (before == GUEST_READ) {
+		wvm_do(&t, OP_READ, BO_PAGES, 0, 0, &uc);
+		igt_assert_eq_u64(uc.args[1], 0);
+	} else if (before == HOST_READ) {
+		for (i = 0; i < BO_PAGES; i++)
+			sum += READ_ONCE(*(u64 *)((char *)bo.map + i * PAGE));
+		igt_assert_eq_u64(sum, 0);
+	}
+
+	s0 = wstats_read(&t);
+	wvm_do(&t, OP_WRITE, BO_PAGES, store, seed, &uc);
+	s1 = wstats_read(&t);
+
+	for (i = 0; i < BO_PAGES; i++) {
+		for (w = 0; w < words; w++) {
+			u64 off = i * PAGE + 8 * w;
+			u64 got = *(volatile u64 *)((char *)bo.map + off);
+
+			igt_assert_f(got == pattern(seed, off),
+				     "%s: word at offset %#llx is %#llx after the guest's %s, expected %#llx",
+				     provider, (unsigned long long)off,
+				     (unsigned long long)got, store_names[store],
+				     (unsigned long long)pattern(seed, off));
+		}
+	}
+	igt_info("%s %s: %llu pages written: %llu emulated, %llu exits, %llu KVM page faults\n",
+		 provider, store_names[store], BO_PAGES,
+		 (unsigned long long)(s1.emulated - s0.emulated),
+		 (unsigned long long)(s1.exits - s0.exits),
+		 (unsigned long long)(s1.faults - s0.faults));
+	igt_assert_f(s1.emulated == s0.emulated,
+		     "%s: KVM emulated %llu of the guest's %llu first writes instead of mapping the pages writable",
+		     provider, (unsigned long long)(s1.emulated - s0.emulated),
+		     BO_PAGES);
+
+	kvm_vm_free(t.vm);
+	bo_close(&bo);
+	bo_provider_fini(&p);
+}
+
+/*
+ * A read-only memslot over a BO: a guest write is an MMIO exit carrying the
+ * data (KVM never writes through a read-only memslot), the BO is unchanged,
+ * and reads still come from the BO.
+ */
+static void readonly_memslot(const char *provider)
+{
+	struct vttm_device dev;
+	struct bo_provider p;
+	struct kvm_run *run;
+	struct ucall uc;
+	struct hm_bo bo;
+	struct wvm t;
+	int err;
+
+	provider_require(&p, &dev, provider);
+	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
+	*(volatile u64 *)bo.map = 0x600d;
+	wvm_create(&t);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, KVM_MEM_READONLY);
+	run = t.vcpu->run;
+
+	wcmd = (struct wcmd) { OP_WRITE, 1, STORE_MOV, 7 };
+	sync_global_to_guest(t.vm, wcmd);
+	err = wvm_run(&t, &uc);
+	igt_assert_f(!err, "KVM_RUN failed with %s", igt_errname(err));
+	igt_assert_exit_reason(t.vcpu, KVM_EXIT_MMIO);
+	igt_assert(run->mmio.is_write);
+	igt_assert_eq_u64(run->mmio.phys_addr, WIN);
+	igt_assert_eq(run->mmio.len, 8);
+	igt_assert_eq_u64(*(u64 *)run->mmio.data, pattern(7, 0));
+	/* The VMM drops the write; the guest goes on to its ucall. */
+	err = wvm_run(&t, &uc);
+	igt_assert_f(!err && uc.cmd == UCALL_SYNC && uc.args[0] == OP_WRITE,
+		     "after the MMIO exit: KVM_RUN %s, exit reason %s",
+		     igt_errname(err), exit_reason_str(run->exit_reason));
+	igt_assert_eq_u64(*(volatile u64 *)bo.map, 0x600d);
+
+	wvm_do(&t, OP_READ, 1, 0, 0, &uc);
+	igt_assert_eq_u64(uc.args[1], 0x600d);
+
+	kvm_vm_free(t.vm);
+	bo_close(&bo);
+	bo_provider_fini(&p);
+}
+
+/*
+ * A writable memslot over a mapping the VMM made read-only (mprotect):
+ * KVM may not write through it. x86 reports the write as MMIO (the
+ * emulator cannot write the page), arm64 fails KVM_RUN with EFAULT. The BO
+ * is unchanged either way.
+ */
+static void prot_read_mapping(const char *provider)
+{
+	struct vttm_device dev;
+	struct bo_provider p;
+	struct kvm_run *run;
+	struct ucall uc;
+	struct hm_bo bo;
+	struct wvm t;
+	int err;
+
+	provider_require(&p, &dev, provider);
+	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
+	*(volatile u64 *)bo.map = 0x600d;
+	igt_assert_ok(mprotect(bo.map, BO_SIZE, PROT_READ));
+	wvm_create(&t);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+	run = t.vcpu->run;
+
+	wcmd = (struct wcmd) { OP_WRITE, 1, STORE_MOV, 7 };
+	sync_global_to_guest(t.vm, wcmd);
+	err = wvm_run(&t, &uc);
+#ifdef __x86_64__
+	igt_assert_f(!err, "KVM_RUN failed with %s", igt_errname(err));
+	igt_assert_exit_reason(t.vcpu, KVM_EXIT_MMIO);
+	igt_assert(run->mmio.is_write);
+	igt_assert_eq_u64(run->mmio.phys_addr, WIN);
+#else
+	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
+		     igt_errname(err), exit_reason_str(run->exit_reason));
+#endif
+	igt_assert_eq_u64(*(volatile u64 *)bo.map, 0x600d);
+
+	kvm_vm_free(t.vm);
+	igt_assert_ok(mprotect(bo.map, BO_SIZE, PROT_READ | PROT_WRITE));
+	bo_close(&bo);
+	bo_provider_fini(&p);
+}
+
+/*
+ * The VMM unmaps and frees a BO but leaves its memslot: a guest access is
+ * KVM_RUN failing with EFAULT, never data, a hang or a kernel report.
+ */
+static void unmapped_under_memslot(const char *provider)
+{
+	struct vttm_device dev;
+	struct bo_provider p;
+	struct ucall uc;
+	struct hm_bo bo;
+	struct wvm t;
+	int err;
+
+	provider_require(&p, &dev, provider);
+	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
+	wvm_create(&t);
+	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+	/* The guest maps the BO first, so KVM has something to zap. */
+	*(volatile u64 *)bo.map = 0x600d;
+	wvm_do(&t, OP_READ, 1, 0, 0, &uc);
+	igt_assert_eq_u64(uc.args[1], 0x600d);
+	/* Keep the range reserved so nothing else is mapped there. */
+	igt_assert(mmap(bo.map, BO_SIZE, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == bo.map);
+	igt_assert_eq(p.close(&p, bo.handle), 0);
+
+	wcmd = (struct wcmd) { OP_READ, 1, 0, 0 };
+	sync_global_to_guest(t.vm, wcmd);
+	err = wvm_run(&t, &uc);
+	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
+		     igt_errname(err), exit_reason_str(t.vcpu->run->exit_reason));
+
+	kvm_vm_free(t.vm);
+	munmap(bo.map, BO_SIZE);
+	bo_provider_fini(&p);
+}
+
+#define PROVIDER_SUBTESTS(prov)						\
+static void prov##_first_write(void)					\
+{ write_case(#prov, UNTOUCHED, STORE_MOV); }				\
+static void prov##_write_after_guest_read(void)				\
+{ write_case(#prov, GUEST_READ, STORE_MOV); }				\
+static void prov##_write_after_host_read(void)				\
+{ write_case(#prov, HOST_READ, STORE_MOV); }				\
+static void prov##_store_sse(void)					\
+{ write_case(#prov, UNTOUCHED, STORE_SSE); }				\
+static void prov##_store_avx(void)					\
+{ write_case(#prov, UNTOUCHED, STORE_AVX); }				\
+static void prov##_store_rep_movs(void)					\
+{ write_case(#prov, UNTOUCHED, STORE_REP_MOVS); }			\
+static void prov##_readonly_memslot(void)				\
+{ readonly_memslot(#prov); }						\
+static void prov##_prot_read_mapping(void)				\
+{ prot_read_mapping(#prov); }						\
+static void prov##_unmapped_under_memslot(void)			\
+{ unmapped_under_memslot(#prov); }
+
+#define PROVIDER_TABLE(prov)						\
+	{ #prov "-first-write", prov##_first_write },			\
+	{ #prov "-write-after-guest-read", prov##_write_after_guest_read }, \
+	{ #prov "-write-after-host-read", prov##_write_after_host_read }, \
+	{ #prov "-store-sse", prov##_store_sse },			\
+	{ #prov "-store-avx", prov##_store_avx },			\
+	{ #prov "-store-rep-movs", prov##_store_rep_movs },		\
+	{ #prov "-readonly-memslot", prov##_readonly_memslot },		\
+	{ #prov "-prot-read-mapping", prov##_prot_read_mapping },	\
+	{ #prov "-unmapped-under-memslot", prov##_unmapped_under_memslot }
+
+PROVIDER_SUBTESTS(vttm)
+PROVIDER_SUBTESTS(vgem)
+PROVIDER_SUBTESTS(udmabuf)
+
+static const struct igt_subtest tests[] = {
+	PROVIDER_TABLE(vttm),
+	PROVIDER_TABLE(vgem),
+	PROVIDER_TABLE(udmabuf),
+};
+
+IGT_MAIN(tests)
