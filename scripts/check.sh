@@ -154,7 +154,8 @@ suite_project-igt() {
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
 	cp "$REPO/scripts/guest/setup-vttm.sh" "$out/project-igt.setup"
-	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu --device ivshmem=64M
+	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu --device ivshmem=64M \
+		--device qxl
 }
 
 # Upstream drm_virtgpu and our virtgpu_blob on a virtio-gpu that has virgl,

@@ -13,8 +13,9 @@
  *
  * - struct bo_provider: the few BO operations a VMM needs (create, mmap,
  *   move, info, close), so that tests do not depend on one driver: vttm
- *   (TTM; bo_provider_init_vttm()), vgem (gem-shmem, write-notify PFNMAP)
- *   and udmabuf (a dma-buf over memfd pages), the last two in providers.c.
+ *   (TTM; bo_provider_init_vttm()), qxl (TTM on QEMU's qxl device), vgem
+ *   (gem-shmem, write-notify PFNMAP)
+ *   and udmabuf (a dma-buf over memfd pages), the last three in providers.c.
  * - struct hm_bo: a BO of a provider.
  * - struct hostmem: a window in a VM from the KVM selftests library, mapped
  *   1:1 (GVA == GPA) in the guest page tables so guest C code can use the
@@ -66,6 +67,15 @@ struct bo_provider {
 
 /* A provider for the BOs of the vttm device @dev, which stays open. */
 void bo_provider_init_vttm(struct bo_provider *p, struct vttm_device *dev);
+/*
+ * qxl BOs: TTM, in the VRAM BAR of QEMU's qxl device. qxl cannot move a BO
+ * on request; bo_provider_qxl_pressure() creates and frees BOs of @chunk
+ * bytes until @bytes were allocated or creation fails (returning its
+ * errno), which makes TTM evict older BOs from VRAM to system memory.
+ * False without a qxl device.
+ */
+bool bo_provider_init_qxl(struct bo_provider *p);
+int bo_provider_qxl_pressure(struct bo_provider *p, u64 bytes, u64 chunk);
 /*
  * vgem dumb buffers: gem-shmem objects, mapped VM_PFNMAP with .pfn_mkwrite
  * (PTEs start write-protected). They never move. False without vgem.

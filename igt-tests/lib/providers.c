@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * BO providers besides vttm (see hostmem.h): the two other ways host memory
- * reaches a VMM as a mappable buffer without a TTM driver.
+ * BO providers besides vttm (see hostmem.h): an upstream TTM driver on a
+ * QEMU device, and the two ways host memory reaches a VMM as a mappable
+ * buffer without TTM.
  *
+ * - qxl: TTM BOs in the VRAM BAR of QEMU's qxl device, mapped by TTM's own
+ *   fault handler (write-combined, VM_PFNMAP | VM_IO). qxl has no move
+ *   ioctl: TTM evicts a BO to system memory when new BOs need the VRAM,
+ *   which is what bo_provider_qxl_pressure() does.
  * - vgem: gem-shmem objects. Their mmap is VM_PFNMAP with .pfn_mkwrite, so
  *   every PTE starts write-protected and a write takes a second fault. This
  *   is what native-context and Venus blobs of gem-shmem drivers (asahi,
@@ -22,10 +27,115 @@
 
 #include <drm/drm.h>
 #include <drm/drm_mode.h>
+#include <drm/qxl_drm.h>
 #include <linux/udmabuf.h>
 
 #include "drm_util.h"
 #include "hostmem.h"
+
+/* ---- qxl -------------------------------------------------------------- */
+
+struct qxl_priv {
+	int fd;
+};
+
+static int qxl_p_create(struct bo_provider *p, u64 size, u32 domain,
+			u32 *handle)
+{
+	struct drm_qxl_alloc args = { .size = size };
+	struct qxl_priv *q = p->priv;
+
+	if (domain != BO_DOMAIN_VRAM || !size || size % 4096 || size >> 32)
+		return EINVAL;
+	if (ioctl(q->fd, DRM_IOCTL_QXL_ALLOC, &args))
+		return errno;
+	*handle = args.handle;
+	return 0;
+}
+
+static int qxl_p_mmap(struct bo_provider *p, u32 handle, u64 size,
+		      void **ptr)
+{
+	struct drm_qxl_map args = { .handle = handle };
+	struct qxl_priv *q = p->priv;
+
+	if (ioctl(q->fd, DRM_IOCTL_QXL_MAP, &args))
+		return errno;
+	*ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd,
+		    args.offset);
+	return *ptr == MAP_FAILED ? errno : 0;
+}
+
+/* qxl does not say where a BO is: it is created in VRAM. */
+static int qxl_p_info(struct bo_provider *p, u32 handle, struct bo_info *info)
+{
+	*info = (struct bo_info) { .domain = BO_DOMAIN_VRAM, .id = handle };
+	return 0;
+}
+
+static int qxl_p_close(struct bo_provider *p, u32 handle)
+{
+	struct drm_gem_close args = { .handle = handle };
+	struct qxl_priv *q = p->priv;
+
+	return ioctl(q->fd, DRM_IOCTL_GEM_CLOSE, &args) ? errno : 0;
+}
+
+/* The primary node of the first device @driver drives, or -1. */
+static int open_card(const char *driver)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (drm_is_driver(fd, driver))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+bool bo_provider_init_qxl(struct bo_provider *p)
+{
+	/* qxl has no render node; its ioctls need an authenticated client. */
+	int fd = open_card("qxl");
+	struct qxl_priv *q;
+
+	if (fd < 0)
+		return false;
+	q = malloc(sizeof(*q));
+	igt_assert(q);
+	q->fd = fd;
+	*p = (struct bo_provider) {
+		.name = "qxl",
+		.priv = q,
+		.domains = BO_DOMAIN_VRAM,
+		.create = qxl_p_create,
+		.mmap = qxl_p_mmap,
+		.info = qxl_p_info,
+		.close = qxl_p_close,
+	};
+	return true;
+}
+
+int bo_provider_qxl_pressure(struct bo_provider *p, u64 bytes, u64 chunk)
+{
+	u32 handles[256];
+	unsigned int n = 0, i;
+	int err = 0;
+
+	while (!err && (u64)n * chunk < bytes && n < 256)
+		err = qxl_p_create(p, chunk, BO_DOMAIN_VRAM, &handles[n++]);
+	if (err)
+		n--;
+	for (i = 0; i < n; i++)
+		qxl_p_close(p, handles[i]);
+	return err;
+}
 
 /* ---- vgem ------------------------------------------------------------- */
 
@@ -80,21 +190,10 @@ static int vgem_p_close(struct bo_provider *p, u32 handle)
 
 bool bo_provider_init_vgem(struct bo_provider *p)
 {
-	struct vgem_priv *v;
-	char path[32];
-	int i, fd;
-
 	/* Dumb buffers need the primary node. */
-	for (i = 0; i < 64; i++) {
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (drm_is_driver(fd, "vgem"))
-			break;
-		close(fd);
-		fd = -1;
-	}
+	int fd = open_card("vgem");
+	struct vgem_priv *v;
+
 	if (fd < 0)
 		return false;
 	v = malloc(sizeof(*v));
@@ -224,7 +323,9 @@ bool bo_provider_init_udmabuf(struct bo_provider *p)
 void bo_provider_fini(struct bo_provider *p)
 {
 	/* vttm's device belongs to the caller; the others own one fd. */
-	if (!strcmp(p->name, "vgem"))
+	if (!strcmp(p->name, "qxl"))
+		close(((struct qxl_priv *)p->priv)->fd);
+	else if (!strcmp(p->name, "vgem"))
 		close(((struct vgem_priv *)p->priv)->fd);
 	else if (!strcmp(p->name, "udmabuf"))
 		close(((struct udmabuf_priv *)p->priv)->dev);
