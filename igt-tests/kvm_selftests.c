@@ -34,7 +34,8 @@ static void run_selftest(const char *name)
 	pid = fork();
 	igt_assert(pid >= 0);
 	if (pid == 0) {
-		execl(path, name, (char *)NULL);
+		/* The library loads the guest code from argv[0]. */
+		execl(path, path, (char *)NULL);
 		_exit(127);
 	}
 	igt_assert_eq(waitpid(pid, &status, 0), pid);

@@ -69,9 +69,9 @@ struct bo_provider {
 void bo_provider_init_vttm(struct bo_provider *p, struct vttm_device *dev);
 /*
  * qxl BOs: TTM, in the VRAM BAR of QEMU's qxl device. qxl cannot move a BO
- * on request; bo_provider_qxl_pressure() creates and frees BOs of @chunk
- * bytes until @bytes were allocated or creation fails (returning its
- * errno), which makes TTM evict older BOs from VRAM to system memory.
+ * on request; bo_provider_qxl_pressure() creates BOs of @chunk bytes until
+ * @bytes were allocated or creation fails (returning its errno), then frees
+ * them: TTM evicts older BOs from VRAM to system memory to place them.
  * False without a qxl device.
  */
 bool bo_provider_init_qxl(struct bo_provider *p);
