@@ -5,7 +5,15 @@
 
 SHELL := /bin/bash
 S := scripts
+# ARCH=arm64 cross-builds the kernels and tests and runs them in QEMU's arm64
+# virt machine (KVM at EL2 inside it); its suites are the project tests.
+ARCH ?= x86_64
+ifneq ($(filter arm64 aarch64,$(ARCH)),)
+SUITES ?= project-igt
+else
 SUITES ?= kunit upstream-igt project-igt virtgpu
+endif
+export ARCH
 
 .PHONY: all deps fetch kernel baseline debug patches rootfs vmm-rootfs tests check \
 	check-baseline \

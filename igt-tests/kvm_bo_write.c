@@ -78,6 +78,7 @@ static void guest_store(u64 addr, u64 store, u64 seed)
 	case STORE_MOV:
 		WRITE_ONCE(*(u64 *)addr, src[0]);
 		break;
+#ifdef __x86_64__
 	case STORE_SSE:
 		asm volatile("movdqu (%0), %%xmm0\n\tmovdqu %%xmm0, (%1)"
 			     : : "r"(src), "r"(addr) : "xmm0", "memory");
@@ -93,6 +94,7 @@ static void guest_store(u64 addr, u64 store, u64 seed)
 		asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(c) : : "memory");
 		break;
 	}
+#endif
 	}
 }
 
@@ -233,6 +235,9 @@ static void require_store(enum store store)
 #ifdef __x86_64__
 	if (store == STORE_AVX && !kvm_cpu_has(BO_WRITE_FEATURE_AVX))
 		igt_skip("KVM offers no AVX to its guests here");
+#else
+	if (store != STORE_MOV)
+		igt_skip("%s is an x86 instruction", store_names[store]);
 #endif
 }
 

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # build-kernel.sh KIND: prepare the KIND (patched|baseline|debug) tree,
-# configure it from tinyconfig + configs/*.config (+ configs/series/*.config
-# unless baseline, + configs/debug/*.config for the debug kernel), and build
-# bzImage and modules with ccache.
-# Output: $CACHE/out/KIND/{bzImage,modules/lib/modules/RELEASE,config}.
+# configure it from tinyconfig + configs/*.config + configs/ARCH/*.config
+# (+ configs/series/*.config unless baseline, + configs/debug/*.config for
+# the debug kernel), and build the kernel image and modules with ccache.
+# ARCH=arm64 cross-builds with aarch64-linux-gnu-gcc in trees of its own.
+# Output: $CACHE/out/[arm64-]KIND/{bzImage|Image,modules/lib/modules/RELEASE,
+# config}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kind=${1:?usage: build-kernel.sh patched|baseline|debug}
 tree=$("$REPO/scripts/prepare-tree.sh" "$kind")
-out=$CACHE/out/$kind
+out=$(kernel_out "$kind")
 mkdir -p "$out"
+case "$KARCH" in
+x86) image=bzImage ;;
+arm64) image=Image ;;
+esac
+if [ -n "$CROSS" ] && ! command -v "${CROSS}gcc" >/dev/null; then
+	die "no ${CROSS}gcc (make deps installs gcc-aarch64-linux-gnu)"
+fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
@@ -20,10 +29,11 @@ export CCACHE_NOHASHDIR=1
 jobs=$(($(nproc) + 1))
 kmake() {
 	# LOCALVERSION= keeps setlocalversion from appending "+" for a git tree.
-	make -C "$tree" -s -j"$jobs" CC="ccache gcc" HOSTCC="ccache gcc" LOCALVERSION= "$@"
+	make -C "$tree" -s -j"$jobs" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" LOCALVERSION= "$@"
 }
 
-fragments=("$REPO"/configs/*.config)
+fragments=("$REPO"/configs/*.config "$REPO"/configs/"$KARCH"/*.config)
 # Symbols the series adds exist only in the patched and debug trees.
 if [ "$kind" != baseline ]; then
 	fragments+=("$REPO"/configs/series/*.config)
@@ -63,13 +73,13 @@ if [ "$(cat "$out/config.hash" 2>/dev/null)" != "$cfg_hash" ] || [ ! -f "$tree/.
 fi
 
 log "$kind: building in $tree"
-kmake bzImage modules
+kmake "$image" modules
 release=$(kmake -s kernelrelease)
 rm -rf "$out/modules.new"
 kmake INSTALL_MOD_PATH="$out/modules.new" modules_install >/dev/null
 rm -rf "$out/modules"
 mv "$out/modules.new" "$out/modules"
-cp "$tree/arch/x86/boot/bzImage" "$out/bzImage.new" && mv "$out/bzImage.new" "$out/bzImage"
+cp "$tree/arch/$KARCH/boot/$image" "$out/$image.new" && mv "$out/$image.new" "$out/$image"
 cp "$tree/.config" "$out/config"
 echo "$release" >"$out/release"
 log "$kind: $release ready in $out"

@@ -8,6 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kind=patched suites="kunit upstream-igt project-igt virtgpu" out=
+# arm64 has the project tests only so far (no igt_runner, IGT or virgl in its
+# busybox root).
+[ "$TARGET_ARCH" = x86_64 ] || suites="project-igt"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kind=$2; shift ;;
@@ -17,7 +20,11 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-out=${out:-$REPO/build/check-$kind}
+if [ "$TARGET_ARCH" = x86_64 ]; then
+	out=${out:-$REPO/build/check-$kind}
+else
+	out=${out:-$REPO/build/check-$TARGET_ARCH-$kind}
+fi
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -103,16 +110,18 @@ suite_kunit() {
 igt_suite() {
 	local suite=$1 testdir=$2 expected=$3
 	shift 3
-	local d=$out/$suite rc=0
+	local d=$out/$suite rc=0 runner=igt.sh
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/igt.sh" "$d/"
+	[ "$TARGET_ARCH" = x86_64 ] || runner=plain-runner.sh
+	cp "$REPO/scripts/guest/$runner" "$d/"
 	if [ -f "$out/$suite.setup" ]; then cp "$out/$suite.setup" "$d/igt-setup"; fi
 	# Excluded entries are not run at all.
 	awk -v d="$d" 'BEGIN { g = "any" }
 		$1 == "@driver" { g = $2; next }
 		/^igt@/ && $2 != "exclude" { print $1 > (d "/igt-list." g) }' "$expected"
-	vm "$suite" "$d" "$@" -- sh /out/igt.sh "$testdir" || rc=$?
+	vm "$suite" "$d" "$@" -- sh "/out/$runner" "$testdir" || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note "$suite" "igt_runner exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
+	[ "$runner" = igt.sh ] || python3 "$REPO/scripts/plain-results.py" "$d"
 	local counts dm p f s
 	counts=$(python3 "$REPO/scripts/igt-judge.py" "$expected" "$suite" \
 		"$d"/igt-results.*/results.json 2>>"$failures") || true
@@ -147,15 +156,19 @@ suite_project-igt() {
 			"$TESTS_OUT/bin/$b" --list-subtests | sed "s/^/igt@$b@/; s/\$/ pass/" ||
 				fail_note project-igt "$b: --list-subtests failed"
 		done
-		grep '^igt@' "$REPO/tests/project-igt.expected" || true
-		if [ -f "$REPO/tests/project-igt.$kind.expected" ]; then
-			grep '^igt@' "$REPO/tests/project-igt.$kind.expected" || true
+		# tests/project-igt[.arm64].expected, then .KIND.expected.
+		local base=$REPO/tests/project-igt.expected
+		[ "$TARGET_ARCH" = x86_64 ] || base=$REPO/tests/project-igt.$TARGET_ARCH.expected
+		grep '^igt@' "$base" || true
+		if [ -f "${base%.expected}.$kind.expected" ]; then
+			grep '^igt@' "${base%.expected}.$kind.expected" || true
 		fi
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
 	cp "$REPO/scripts/guest/setup-vttm.sh" "$out/project-igt.setup"
-	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu --device ivshmem=64M \
-		--device qxl
+	local devs=(--device virtio-gpu --device ivshmem=64M --device qxl)
+	[ "$TARGET_ARCH" = x86_64 ] || devs=(--device ivshmem=64M)
+	igt_suite project-igt /ttm-kvm/tests/bin "$list" "${devs[@]}"
 }
 
 # Upstream drm_virtgpu and our virtgpu_blob on a virtio-gpu that has virgl,

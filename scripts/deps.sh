@@ -53,6 +53,8 @@ pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev dwarves rsync ccache
 	cpio xz-utils git python3 kmod
 	qemu-system-x86 debootstrap
+	# ARCH=arm64: cross toolchain and the emulated arm64 machine
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 )
 missing=()
 for p in "${pkgs[@]}"; do

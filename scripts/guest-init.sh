@@ -2,6 +2,12 @@
 # PID 1 of the test VM (copied into the rootfs as /sbin/ttm-kvm-init).
 # Mounts the shares the host passed, runs /out/cmd, records its exit status
 # and the kernel log in /out, and powers off.
+# The arm64 root is busybox alone (scripts/rootfs.sh): link its applets once.
+if [ ! -e /bin/mount ]; then
+	/bin/busybox mount -t proc proc /proc
+	/bin/busybox --install -s
+	umount /proc
+fi
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null

@@ -6,14 +6,11 @@
 CACHE=${TTM_KVM_CACHE:-$HOME/.cache/ttm-kvm}
 KVER=7.3.4
 TREES=$CACHE/trees
-ROOTFS=${TTM_KVM_ROOTFS:-$CACHE/rootfs}
+ROOTFS_X86=${TTM_KVM_ROOTFS:-$CACHE/rootfs}
 # A second sid root with QEMU 11, virgl and a software GL stack: the VMM for
 # the virtio-gpu suite (scripts/vmm-rootfs.sh, run-vm.sh --vmm sid).
 VMM_ROOT=${TTM_KVM_VMM_ROOT:-$CACHE/vmm-root}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Test binaries are per checkout (igt-tests/Makefile's default O), so two
-# clones sharing the cache never run each other's tests.
-TESTS_OUT=$REPO/build/tests
 
 die() {
 	echo "${0##*/}: $*" >&2
@@ -24,14 +21,54 @@ log() {
 	echo "[${0##*/}] $*" >&2
 }
 
+# The architecture kernels and tests are built for: x86_64 (default, native)
+# or arm64 (cross-built with Debian's gcc-aarch64-linux-gnu). `make ARCH=arm64`
+# sets it; the kernel's own spellings are accepted.
+case "${ARCH:-x86_64}" in
+x86 | x86_64) TARGET_ARCH=x86_64 ;;
+arm64 | aarch64) TARGET_ARCH=arm64 ;;
+*) echo "unsupported ARCH=$ARCH (x86_64 or arm64)" >&2 && exit 1 ;;
+esac
+# What the kernel's build calls it, and the cross compiler prefix.
+case "$TARGET_ARCH" in
+x86_64) KARCH=x86 CROSS= ;;
+arm64) KARCH=arm64 CROSS=aarch64-linux-gnu- ;;
+esac
+
 # tree_dir KIND: the git work tree of the patched, baseline or debug kernel.
 # The debug kernel is the patched series with configs/debug/*.config on top,
 # in a work tree of its own so that neither build invalidates the other.
+# arm64 kernels have trees of their own (arm64-KIND).
 tree_dir() {
 	case "$1" in
-	patched | baseline | debug) echo "$TREES/$1" ;;
+	patched | baseline | debug) ;;
 	*) die "unknown kernel kind '$1' (patched, baseline or debug)" ;;
 	esac
+	if [ "$TARGET_ARCH" = x86_64 ]; then
+		echo "$TREES/$1"
+	else
+		echo "$TREES/$TARGET_ARCH-$1"
+	fi
+}
+
+# The test VM's root and test binaries, per architecture. Test binaries are
+# per checkout (igt-tests/Makefile's default O), so two clones sharing the
+# cache never run each other's tests.
+if [ "$TARGET_ARCH" = x86_64 ]; then
+	ROOTFS=$ROOTFS_X86
+	TESTS_OUT=$REPO/build/tests
+else
+	ROOTFS=$CACHE/rootfs-$TARGET_ARCH
+	TESTS_OUT=$REPO/build/tests-$TARGET_ARCH
+fi
+
+# kernel_out KIND: where the built kernel of KIND for TARGET_ARCH lands.
+kernel_out() {
+	if [ "$TARGET_ARCH" = x86_64 ]; then
+		echo "$CACHE/out/$1"
+	else
+		echo "$CACHE/out/$TARGET_ARCH-$1"
+	fi
 }
 
 # series_list KIND: the patch files KIND gets, in order. The baseline kernel

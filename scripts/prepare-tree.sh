@@ -11,7 +11,9 @@ set -euo pipefail
 
 kind=${1:?usage: prepare-tree.sh patched|baseline|debug}
 tree=$(tree_dir "$kind")
-main=$(tree_dir patched)
+# One git repo for all trees: the x86_64 patched tree; the others are its
+# worktrees.
+main=$(TARGET_ARCH=x86_64 tree_dir patched)
 
 # The pristine tree: one git repo (the patched tree); baseline is a worktree.
 if [ ! -e "$main/.git" ]; then
@@ -37,7 +39,7 @@ if [ ! -e "$main/.git" ]; then
 	)
 	mv "$main.new" "$main"
 fi
-if [ "$kind" != patched ] && [ ! -e "$tree/.git" ]; then
+if [ "$tree" != "$main" ] && [ ! -e "$tree/.git" ]; then
 	git -C "$main" worktree prune
 	git -C "$main" worktree add -q --detach "$tree" "v$KVER"
 fi

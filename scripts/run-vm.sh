@@ -47,8 +47,12 @@ while [ $# -gt 0 ]; do
 done
 [ "$shell" = 1 ] || [ $# -gt 0 ] || die "no guest command given"
 
-kout=$CACHE/out/$kind
-[ -f "$kout/bzImage" ] || die "no $kind kernel built (make kernel / make baseline)"
+kout=$(kernel_out "$kind")
+case "$TARGET_ARCH" in
+x86_64) image=bzImage console=ttyS0 ;;
+arm64) image=Image console=ttyAMA0 ;;
+esac
+[ -f "$kout/$image" ] || die "no $TARGET_ARCH $kind kernel built (make [ARCH=...] kernel / baseline)"
 [ -x "$ROOTFS/bin/sh" ] || die "no rootfs at $ROOTFS (make rootfs)"
 tests=$TESTS_OUT
 mkdir -p "$tests"
@@ -59,7 +63,7 @@ rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log" "$out/kme
 
 install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOTFS/sbin/ttm-kvm-init"
 if [ "$shell" = 1 ]; then
-	printf '%s\n' 'exec setsid sh -c "exec sh </dev/ttyS0 >/dev/ttyS0 2>&1"' >"$out/cmd"
+	printf '%s\n' 'exec setsid sh -c "exec sh </dev/'"$console"' >/dev/'"$console"' 2>&1"' >"$out/cmd"
 else
 	printf '%q ' "$@" >"$out/cmd"
 	echo >>"$out/cmd"
@@ -111,10 +115,19 @@ sid)
 *) die "unknown VMM $vmm (host or sid)" ;;
 esac
 
+# arm64: QEMU's virt machine with EL2 (virtualization=on), so that KVM runs
+# inside it under TCG; GICv3 for KVM's vGIC.
+case "$TARGET_ARCH" in
+x86_64) machine=(qemu-system-x86_64) ;;
+arm64)
+	[ "$vmm" = host ] || die "--vmm sid is x86_64 only"
+	machine=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3)
+	;;
+esac
 # shellcheck disable=SC2046 # share() output is meant to split into words
-qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
-	-kernel "$kimg/bzImage"
-	-append "console=ttyS0 root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 kunit.autorun=0 $append"
+qemu=("${machine[@]}" -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+	-kernel "$kimg/$image"
+	-append "console=$console root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 kunit.autorun=0 $append"
 	$(share root "$root") $(share out "$vout") $(share mods "$mods" ro)
 	$(share tests "$vtests" ro)
 	"${display[@]}" -vga none -no-reboot "${qdev[@]}")

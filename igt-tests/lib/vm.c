@@ -45,6 +45,7 @@ u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 	return cmd;
 }
 
+#ifdef __x86_64__
 struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip)
 {
 	struct kvm_vcpu *vcpu = __vm_vcpu_add(vm, 0);
@@ -62,3 +63,4 @@ struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip)
 	vcpu_regs_set(vcpu, &regs);
 	return vcpu;
 }
+#endif

@@ -37,11 +37,13 @@ void igt_require_kvm(void);
  */
 u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
 
+#ifdef __x86_64__
 /*
  * Adds vCPU 0 to a VM from vm_create_barebones() (no memory, no irqchip, so
  * HLT and port I/O reach userspace) in its reset state, i.e. real mode,
  * except that it starts at @rip with CS base 0.
  */
 struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip);
+#endif
 
 #endif
