@@ -241,41 +241,60 @@ static void require_store(enum store store)
 #endif
 }
 
+/* A provider, a BO of it and a VM with an empty window: one subtest's setup. */
+struct wcase {
+	struct vttm_device dev;
+	struct bo_provider p;
+	struct hm_bo bo;
+	struct wvm t;
+};
+
+/* Skips unless @provider and @store work here. */
+static void wcase_open(struct wcase *c, const char *provider, enum store store)
+{
+	provider_require(&c->p, &c->dev, provider);
+	require_store(store);
+	bo_create(&c->bo, &c->p, BO_SIZE, provider_domain(&c->p));
+	wvm_create(&c->t);
+}
+
+static void wcase_close(struct wcase *c)
+{
+	kvm_vm_free(c->t.vm);
+	if (c->bo.map)
+		bo_close(&c->bo);
+	bo_provider_fini(&c->p);
+}
+
 static void write_case(const char *provider, enum before before,
 		       enum store store)
 {
 	const u64 seed = 0x5eed0000 + getpid();
 	const unsigned int words = store_bytes[store] / 8;
-	struct vttm_device dev;
-	struct bo_provider p;
 	struct wstats s0, s1;
 	struct ucall uc;
-	struct hm_bo bo;
-	struct wvm t;
+	struct wcase c;
 	u64 i, w, sum = 0;
 
-	provider_require(&p, &dev, provider);
-	require_store(store);
-	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
-	wvm_create(&t);
-	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+	wcase_open(&c, provider, store);
+	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
 
 	/* VRAM is not cleared (qxl): compare the reads with each other. */
 	for (i = 0; before != UNTOUCHED && i < BO_PAGES; i++)
-		sum += READ_ONCE(*(u64 *)((char *)bo.map + i * PAGE));
+		sum += READ_ONCE(*(u64 *)((char *)c.bo.map + i * PAGE));
 	if (before == GUEST_READ) {
-		wvm_do(&t, OP_READ, BO_PAGES, 0, 0, &uc);
+		wvm_do(&c.t, OP_READ, BO_PAGES, 0, 0, &uc);
 		igt_assert_eq_u64(uc.args[1], sum);
 	}
 
-	s0 = wstats_read(&t);
-	wvm_do(&t, OP_WRITE, BO_PAGES, store, seed, &uc);
-	s1 = wstats_read(&t);
+	s0 = wstats_read(&c.t);
+	wvm_do(&c.t, OP_WRITE, BO_PAGES, store, seed, &uc);
+	s1 = wstats_read(&c.t);
 
 	for (i = 0; i < BO_PAGES; i++) {
 		for (w = 0; w < words; w++) {
 			u64 off = i * PAGE + 8 * w;
-			u64 got = *(volatile u64 *)((char *)bo.map + off);
+			u64 got = *(volatile u64 *)((char *)c.bo.map + off);
 
 			igt_assert_f(got == pattern(seed, off),
 				     "%s: word at offset %#llx is %#llx after the guest's %s, expected %#llx",
@@ -298,9 +317,7 @@ static void write_case(const char *provider, enum before before,
 		     provider, (unsigned long long)(s1.emulated - s0.emulated),
 		     BO_PAGES);
 
-	kvm_vm_free(t.vm);
-	bo_close(&bo);
-	bo_provider_fini(&p);
+	wcase_close(&c);
 }
 
 /*
@@ -310,43 +327,36 @@ static void write_case(const char *provider, enum before before,
  */
 static void readonly_memslot(const char *provider)
 {
-	struct vttm_device dev;
-	struct bo_provider p;
 	struct kvm_run *run;
 	struct ucall uc;
-	struct hm_bo bo;
-	struct wvm t;
+	struct wcase c;
 	int err;
 
-	provider_require(&p, &dev, provider);
-	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
-	*(volatile u64 *)bo.map = 0x600d;
-	wvm_create(&t);
-	hostmem_plug(&t.hm, bo.map, BO_SIZE, KVM_MEM_READONLY);
-	run = t.vcpu->run;
+	wcase_open(&c, provider, STORE_MOV);
+	*(volatile u64 *)c.bo.map = 0x600d;
+	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, KVM_MEM_READONLY);
+	run = c.t.vcpu->run;
 
 	wcmd = (struct wcmd) { OP_WRITE, 1, STORE_MOV, 7 };
-	sync_global_to_guest(t.vm, wcmd);
-	err = wvm_run(&t, &uc);
+	sync_global_to_guest(c.t.vm, wcmd);
+	err = wvm_run(&c.t, &uc);
 	igt_assert_f(!err, "KVM_RUN failed with %s", igt_errname(err));
-	igt_assert_exit_reason(t.vcpu, KVM_EXIT_MMIO);
+	igt_assert_exit_reason(c.t.vcpu, KVM_EXIT_MMIO);
 	igt_assert(run->mmio.is_write);
 	igt_assert_eq_u64(run->mmio.phys_addr, WIN);
 	igt_assert_eq(run->mmio.len, 8);
 	igt_assert_eq_u64(*(u64 *)run->mmio.data, pattern(7, 0));
 	/* The VMM drops the write; the guest goes on to its ucall. */
-	err = wvm_run(&t, &uc);
+	err = wvm_run(&c.t, &uc);
 	igt_assert_f(!err && uc.cmd == UCALL_SYNC && uc.args[0] == OP_WRITE,
 		     "after the MMIO exit: KVM_RUN %s, exit reason %s",
 		     igt_errname(err), exit_reason_str(run->exit_reason));
-	igt_assert_eq_u64(*(volatile u64 *)bo.map, 0x600d);
+	igt_assert_eq_u64(*(volatile u64 *)c.bo.map, 0x600d);
 
-	wvm_do(&t, OP_READ, 1, 0, 0, &uc);
+	wvm_do(&c.t, OP_READ, 1, 0, 0, &uc);
 	igt_assert_eq_u64(uc.args[1], 0x600d);
 
-	kvm_vm_free(t.vm);
-	bo_close(&bo);
-	bo_provider_fini(&p);
+	wcase_close(&c);
 }
 
 /*
@@ -357,40 +367,33 @@ static void readonly_memslot(const char *provider)
  */
 static void prot_read_mapping(const char *provider)
 {
-	struct vttm_device dev;
-	struct bo_provider p;
 	struct kvm_run *run;
 	struct ucall uc;
-	struct hm_bo bo;
-	struct wvm t;
+	struct wcase c;
 	int err;
 
-	provider_require(&p, &dev, provider);
-	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
-	*(volatile u64 *)bo.map = 0x600d;
-	igt_assert_ok(mprotect(bo.map, BO_SIZE, PROT_READ));
-	wvm_create(&t);
-	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
-	run = t.vcpu->run;
+	wcase_open(&c, provider, STORE_MOV);
+	*(volatile u64 *)c.bo.map = 0x600d;
+	igt_assert_ok(mprotect(c.bo.map, BO_SIZE, PROT_READ));
+	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
+	run = c.t.vcpu->run;
 
 	wcmd = (struct wcmd) { OP_WRITE, 1, STORE_MOV, 7 };
-	sync_global_to_guest(t.vm, wcmd);
-	err = wvm_run(&t, &uc);
+	sync_global_to_guest(c.t.vm, wcmd);
+	err = wvm_run(&c.t, &uc);
 #ifdef __x86_64__
 	igt_assert_f(!err, "KVM_RUN failed with %s", igt_errname(err));
-	igt_assert_exit_reason(t.vcpu, KVM_EXIT_MMIO);
+	igt_assert_exit_reason(c.t.vcpu, KVM_EXIT_MMIO);
 	igt_assert(run->mmio.is_write);
 	igt_assert_eq_u64(run->mmio.phys_addr, WIN);
 #else
 	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
 		     igt_errname(err), exit_reason_str(run->exit_reason));
 #endif
-	igt_assert_eq_u64(*(volatile u64 *)bo.map, 0x600d);
+	igt_assert_eq_u64(*(volatile u64 *)c.bo.map, 0x600d);
 
-	kvm_vm_free(t.vm);
-	igt_assert_ok(mprotect(bo.map, BO_SIZE, PROT_READ | PROT_WRITE));
-	bo_close(&bo);
-	bo_provider_fini(&p);
+	igt_assert_ok(mprotect(c.bo.map, BO_SIZE, PROT_READ | PROT_WRITE));
+	wcase_close(&c);
 }
 
 /*
@@ -399,35 +402,30 @@ static void prot_read_mapping(const char *provider)
  */
 static void unmapped_under_memslot(const char *provider)
 {
-	struct vttm_device dev;
-	struct bo_provider p;
 	struct ucall uc;
-	struct hm_bo bo;
-	struct wvm t;
+	struct wcase c;
 	int err;
 
-	provider_require(&p, &dev, provider);
-	bo_create(&bo, &p, BO_SIZE, provider_domain(&p));
-	wvm_create(&t);
-	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
+	wcase_open(&c, provider, STORE_MOV);
+	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
 	/* The guest maps the BO first, so KVM has something to zap. */
-	*(volatile u64 *)bo.map = 0x600d;
-	wvm_do(&t, OP_READ, 1, 0, 0, &uc);
+	*(volatile u64 *)c.bo.map = 0x600d;
+	wvm_do(&c.t, OP_READ, 1, 0, 0, &uc);
 	igt_assert_eq_u64(uc.args[1], 0x600d);
 	/* Keep the range reserved so nothing else is mapped there. */
-	igt_assert(mmap(bo.map, BO_SIZE, PROT_NONE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == bo.map);
-	igt_assert_eq(p.close(&p, bo.handle), 0);
+	igt_assert(mmap(c.bo.map, BO_SIZE, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == c.bo.map);
+	igt_assert_eq(c.p.close(&c.p, c.bo.handle), 0);
 
 	wcmd = (struct wcmd) { OP_READ, 1, 0, 0 };
-	sync_global_to_guest(t.vm, wcmd);
-	err = wvm_run(&t, &uc);
+	sync_global_to_guest(c.t.vm, wcmd);
+	err = wvm_run(&c.t, &uc);
 	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
-		     igt_errname(err), exit_reason_str(t.vcpu->run->exit_reason));
+		     igt_errname(err), exit_reason_str(c.t.vcpu->run->exit_reason));
 
-	kvm_vm_free(t.vm);
-	munmap(bo.map, BO_SIZE);
-	bo_provider_fini(&p);
+	kvm_vm_free(c.t.vm);
+	munmap(c.bo.map, BO_SIZE);
+	bo_provider_fini(&c.p);
 }
 
 /*
@@ -440,37 +438,32 @@ static void unmapped_under_memslot(const char *provider)
 static void qxl_evict_under_pressure(void)
 {
 	const u64 seed = 0xe71c7;
-	struct bo_provider p;
-	struct vttm_device dev;
 	struct wstats s0, s1;
 	struct ucall uc;
-	struct hm_bo bo;
-	struct wvm t;
+	struct wcase c;
 	u64 i, sum = 0;
 	int err;
 
-	provider_require(&p, &dev, "qxl");
-	bo_create(&bo, &p, BO_SIZE, BO_DOMAIN_VRAM);
+	wcase_open(&c, "qxl", STORE_MOV);
 	for (i = 0; i < BO_PAGES; i++) {
-		*(volatile u64 *)((char *)bo.map + i * PAGE) = pattern(seed, i * PAGE);
+		*(volatile u64 *)((char *)c.bo.map + i * PAGE) = pattern(seed, i * PAGE);
 		sum += pattern(seed, i * PAGE);
 	}
-	wvm_create(&t);
-	hostmem_plug(&t.hm, bo.map, BO_SIZE, 0);
-	wvm_do(&t, OP_READ, BO_PAGES, 0, 0, &uc);
+	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
+	wvm_do(&c.t, OP_READ, BO_PAGES, 0, 0, &uc);
 	igt_assert_eq_u64(uc.args[1], sum);
 
 	/*
 	 * Twice qxl's VRAM (63 MiB with QEMU's defaults) in 4 MiB BOs: TTM
 	 * evicts the least recently used ones, the oldest being ours.
 	 */
-	err = bo_provider_qxl_pressure(&p, 128ull << 20, 4ull << 20);
+	err = bo_provider_qxl_pressure(&c.p, 128ull << 20, 4ull << 20);
 	igt_assert_f(!err || err == ENOMEM, "qxl: allocating under pressure failed with %s",
 		     igt_errname(err));
 
-	s0 = wstats_read(&t);
-	wvm_do(&t, OP_READ, BO_PAGES, 0, 0, &uc);
-	s1 = wstats_read(&t);
+	s0 = wstats_read(&c.t);
+	wvm_do(&c.t, OP_READ, BO_PAGES, 0, 0, &uc);
+	s1 = wstats_read(&c.t);
 	igt_assert_f(uc.args[1] == sum, "qxl: after the eviction the guest read sum %#llx, expected %#llx",
 		     (unsigned long long)uc.args[1], (unsigned long long)sum);
 #ifdef __x86_64__
@@ -481,14 +474,12 @@ static void qxl_evict_under_pressure(void)
 	igt_info("qxl: after eviction, %llu KVM page faults for %llu pages\n",
 		 (unsigned long long)(s1.faults - s0.faults), BO_PAGES);
 
-	wvm_do(&t, OP_WRITE, BO_PAGES, STORE_MOV, seed + 1, &uc);
+	wvm_do(&c.t, OP_WRITE, BO_PAGES, STORE_MOV, seed + 1, &uc);
 	for (i = 0; i < BO_PAGES; i++)
-		igt_assert_eq_u64(*(volatile u64 *)((char *)bo.map + i * PAGE),
+		igt_assert_eq_u64(*(volatile u64 *)((char *)c.bo.map + i * PAGE),
 				  pattern(seed + 1, i * PAGE));
 
-	kvm_vm_free(t.vm);
-	bo_close(&bo);
-	bo_provider_fini(&p);
+	wcase_close(&c);
 }
 
 #define PROVIDER_SUBTESTS(prov)						\

@@ -8,4 +8,11 @@
 /* Whether the DRM device open at @fd is driven by @driver (DRM_IOCTL_VERSION). */
 bool drm_is_driver(int fd, const char *driver);
 
+/*
+ * Opens the first node /dev/dri/@prefix@N, @first <= N < @last, that @driver
+ * drives; returns its fd and sets *@n, or returns -1.
+ */
+int drm_open_node(const char *prefix, int first, int last, const char *driver,
+		  int *n);
+
 #endif

@@ -84,19 +84,7 @@ static int qxl_p_close(struct bo_provider *p, u32 handle)
 /* The primary node of the first device @driver drives, or -1. */
 static int open_card(const char *driver)
 {
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 64; i++) {
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (drm_is_driver(fd, driver))
-			return fd;
-		close(fd);
-	}
-	return -1;
+	return drm_open_node("card", 0, 64, driver, NULL);
 }
 
 bool bo_provider_init_qxl(struct bo_provider *p)

@@ -19,24 +19,14 @@
 
 bool vttm_open(struct vttm_device *dev)
 {
-	char path[64];
-	int i, fd;
+	int n;
 
-	for (i = 128; i < 192; i++) {
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (drm_is_driver(fd, "vttm")) {
-			dev->fd = fd;
-			snprintf(dev->debugfs_dir, sizeof(dev->debugfs_dir),
-				 "/sys/kernel/debug/dri/%d", i);
-			return true;
-		}
-		close(fd);
-	}
-	dev->fd = -1;
-	return false;
+	dev->fd = drm_open_node("renderD", 128, 192, "vttm", &n);
+	if (dev->fd < 0)
+		return false;
+	snprintf(dev->debugfs_dir, sizeof(dev->debugfs_dir),
+		 "/sys/kernel/debug/dri/%d", n);
+	return true;
 }
 
 void vttm_require(struct vttm_device *dev)
