@@ -5,7 +5,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tree=$(tree_dir patched)
+# The x86_64 patched tree is the one developers commit in.
+tree=$(TARGET_ARCH=x86_64 tree_dir patched)
 [ -d "$tree/.git" ] || die "no patched tree at $tree (make kernel first)"
 git -C "$tree" diff --quiet HEAD -- . ':!.ttm-kvm-laid-in' ||
 	die "$tree has uncommitted changes to upstream files: commit them first"
