@@ -5,9 +5,9 @@
  *   the first write to a page, a write after the guest or the host read it,
  *   and the stores a GPU upload uses (SSE, AVX, rep movs). A write must land
  *   in the BO, KVM_RUN must not fail, and on x86 KVM must map the page
- *   writable instead of emulating the access. Bad input (read-only memslot,
- *   PROT_READ mapping, a memslot over an unmapped BO) ends in a defined exit
- *   or errno.
+ *   writable instead of emulating the access. Dirty logging sees every
+ *   write. Bad input (read-only memslot, PROT_READ mapping, a memslot over
+ *   an unmapped BO) ends in a defined exit or errno.
  *
  * Providers (lib/hostmem.h, lib/providers.c): vttm (TTM, writable PTEs),
  * qxl (TTM on QEMU's qxl device; its BOs are evicted by allocation
@@ -62,9 +62,12 @@ static inline u64 pattern(u64 seed, u64 off)
 
 enum { OP_READ = 1, OP_WRITE };
 
-/* The guest's next command, set by the host before each run. */
+/*
+ * The guest's next command, set by the host before each run. OP_WRITE
+ * writes the pages i < @pages with i % @stride == @first (@stride 0: all).
+ */
 static struct wcmd {
-	u64 op, pages, store, seed;
+	u64 op, pages, store, seed, stride, first;
 } wcmd;
 
 static void guest_store(u64 addr, u64 store, u64 seed)
@@ -116,7 +119,8 @@ static void guest_loop(void)
 			break;
 		case OP_WRITE:
 			for (i = 0; i < wcmd.pages; i++)
-				guest_store(WIN + i * PAGE, wcmd.store, wcmd.seed);
+				if (!wcmd.stride || i % wcmd.stride == wcmd.first)
+					guest_store(WIN + i * PAGE, wcmd.store, wcmd.seed);
 			GUEST_SYNC1(OP_WRITE);
 			break;
 		default:
@@ -164,7 +168,7 @@ static void wvm_do(struct wvm *t, u64 op, u64 pages, u64 store, u64 seed,
 	struct kvm_run *run = t->vcpu->run;
 	int err;
 
-	wcmd = (struct wcmd) { op, pages, store, seed };
+	wcmd = (struct wcmd) { op, pages, store, seed, 0, 0 };
 	sync_global_to_guest(t->vm, wcmd);
 	err = wvm_run(t, uc);
 	igt_assert_f(!err, "KVM_RUN failed with %s (exit reason %s)",
@@ -482,6 +486,66 @@ static void qxl_evict_under_pressure(void)
 	wcase_close(&c);
 }
 
+/* Fetches (and so clears) the dirty log of the window into @bitmap. */
+static void get_dirty(struct wcase *c, u64 *bitmap)
+{
+	memset(bitmap, 0, BO_PAGES / 8);
+	kvm_vm_get_dirty_log(c->t.vm, c->t.hm.slot, bitmap);
+}
+
+/*
+ * Dirty logging over a BO: after the guest writes every @stride-th page
+ * from @first, KVM's dirty log holds exactly those pages. For vgem this is
+ * the write-notify path under dirty logging: the write-protect fault must
+ * be taken and logged like any other write fault.
+ */
+static void check_dirty_writes(struct wcase *c, u64 stride, u64 first,
+			       u64 seed)
+{
+	u64 bitmap[BO_PAGES / 64];
+	struct ucall uc;
+	u64 i;
+
+	wcmd = (struct wcmd) { OP_WRITE, BO_PAGES, STORE_MOV, seed, stride, first };
+	sync_global_to_guest(c->t.vm, wcmd);
+	igt_assert_eq(wvm_run(&c->t, &uc), 0);
+	igt_assert_f(uc.cmd == UCALL_SYNC && uc.args[0] == OP_WRITE,
+		     "dirty-logged writes: exit reason %s",
+		     exit_reason_str(c->t.vcpu->run->exit_reason));
+	get_dirty(c, bitmap);
+	for (i = 0; i < BO_PAGES; i++) {
+		bool want = i % stride == first;
+		bool got = bitmap[i / 64] >> (i % 64) & 1;
+
+		igt_assert_f(got == want, "%s: page %llu is %s in the dirty log after writes to every %lluth page from %llu",
+			     c->p.name, (unsigned long long)i,
+			     got ? "dirty" : "clean", (unsigned long long)stride,
+			     (unsigned long long)first);
+		if (want)
+			igt_assert_eq_u64(*(volatile u64 *)((char *)c->bo.map + i * PAGE),
+					  pattern(seed, i * PAGE));
+	}
+}
+
+static void dirty_log(const char *provider)
+{
+	u64 bitmap[BO_PAGES / 64];
+	struct ucall uc;
+	struct wcase c;
+
+	wcase_open(&c, provider, STORE_MOV);
+	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, KVM_MEM_LOG_DIRTY_PAGES);
+	get_dirty(&c, bitmap);
+	/* A read may map a page writable and log it: start from reads. */
+	wvm_do(&c.t, OP_READ, BO_PAGES, 0, 0, &uc);
+	get_dirty(&c, bitmap);
+
+	check_dirty_writes(&c, 3, 0, 0xd1);
+	check_dirty_writes(&c, 5, 2, 0xd2);
+	check_dirty_writes(&c, 1, 0, 0xd3);
+	wcase_close(&c);
+}
+
 #define PROVIDER_SUBTESTS(prov)						\
 static void prov##_first_write(void)					\
 { write_case(#prov, UNTOUCHED, STORE_MOV); }				\
@@ -500,7 +564,9 @@ static void prov##_readonly_memslot(void)				\
 static void prov##_prot_read_mapping(void)				\
 { prot_read_mapping(#prov); }						\
 static void prov##_unmapped_under_memslot(void)			\
-{ unmapped_under_memslot(#prov); }
+{ unmapped_under_memslot(#prov); }					\
+static void prov##_dirty_log(void)					\
+{ dirty_log(#prov); }
 
 #define PROVIDER_TABLE(prov)						\
 	{ #prov "-first-write", prov##_first_write },			\
@@ -511,7 +577,8 @@ static void prov##_unmapped_under_memslot(void)			\
 	{ #prov "-store-rep-movs", prov##_store_rep_movs },		\
 	{ #prov "-readonly-memslot", prov##_readonly_memslot },		\
 	{ #prov "-prot-read-mapping", prov##_prot_read_mapping },	\
-	{ #prov "-unmapped-under-memslot", prov##_unmapped_under_memslot }
+	{ #prov "-unmapped-under-memslot", prov##_unmapped_under_memslot }, \
+	{ #prov "-dirty-log", prov##_dirty_log }
 
 PROVIDER_SUBTESTS(vttm)
 PROVIDER_SUBTESTS(qxl)
