@@ -262,6 +262,26 @@ static void wcase_open(struct wcase *c, const char *provider, enum store store)
 	wvm_create(&c->t);
 }
 
+/*
+ * Plugs the BO into the window. arm64 KVM refuses some memslots over
+ * VM_PFNMAP memory with EINVAL (kvm_arch_prepare_memory_region()): a
+ * cacheable mapping unless the CPU has FEAT_S2FWB and CTR_EL0.DIC (QEMU's
+ * TCG "max" CPU here has not both), and dirty logging of any. That is
+ * upstream's rule, not a result: skip.
+ */
+static void wcase_plug(struct wcase *c, u32 flags)
+{
+	int err = __hostmem_plug(&c->t.hm, c->bo.map, BO_SIZE, flags);
+
+#ifdef __aarch64__
+	if (err == EINVAL)
+		igt_skip("arm64 KVM refuses a memslot over this %s mapping (flags %#x): EINVAL",
+			 c->p.name, flags);
+#endif
+	igt_assert_f(!err, "%s: KVM_SET_USER_MEMORY_REGION flags %#x: %s",
+		     c->p.name, flags, igt_errname(err));
+}
+
 static void wcase_close(struct wcase *c)
 {
 	kvm_vm_free(c->t.vm);
@@ -281,7 +301,7 @@ static void write_case(const char *provider, enum before before,
 	u64 i, w, sum = 0;
 
 	wcase_open(&c, provider, store);
-	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
+	wcase_plug(&c, 0);
 
 	/* VRAM is not cleared (qxl): compare the reads with each other. */
 	for (i = 0; before != UNTOUCHED && i < BO_PAGES; i++)
@@ -338,7 +358,7 @@ static void readonly_memslot(const char *provider)
 
 	wcase_open(&c, provider, STORE_MOV);
 	*(volatile u64 *)c.bo.map = 0x600d;
-	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, KVM_MEM_READONLY);
+	wcase_plug(&c, KVM_MEM_READONLY);
 	run = c.t.vcpu->run;
 
 	wcmd = (struct wcmd) { OP_WRITE, 1, STORE_MOV, 7 };
@@ -379,7 +399,7 @@ static void prot_read_mapping(const char *provider)
 	wcase_open(&c, provider, STORE_MOV);
 	*(volatile u64 *)c.bo.map = 0x600d;
 	igt_assert_ok(mprotect(c.bo.map, BO_SIZE, PROT_READ));
-	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
+	wcase_plug(&c, 0);
 	run = c.t.vcpu->run;
 
 	wcmd = (struct wcmd) { OP_WRITE, 1, STORE_MOV, 7 };
@@ -411,7 +431,7 @@ static void unmapped_under_memslot(const char *provider)
 	int err;
 
 	wcase_open(&c, provider, STORE_MOV);
-	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
+	wcase_plug(&c, 0);
 	/* The guest maps the BO first, so KVM has something to zap. */
 	*(volatile u64 *)c.bo.map = 0x600d;
 	wvm_do(&c.t, OP_READ, 1, 0, 0, &uc);
@@ -453,7 +473,7 @@ static void qxl_evict_under_pressure(void)
 		*(volatile u64 *)((char *)c.bo.map + i * PAGE) = pattern(seed, i * PAGE);
 		sum += pattern(seed, i * PAGE);
 	}
-	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, 0);
+	wcase_plug(&c, 0);
 	wvm_do(&c.t, OP_READ, BO_PAGES, 0, 0, &uc);
 	igt_assert_eq_u64(uc.args[1], sum);
 
@@ -534,7 +554,7 @@ static void dirty_log(const char *provider)
 	struct wcase c;
 
 	wcase_open(&c, provider, STORE_MOV);
-	hostmem_plug(&c.t.hm, c.bo.map, BO_SIZE, KVM_MEM_LOG_DIRTY_PAGES);
+	wcase_plug(&c, KVM_MEM_LOG_DIRTY_PAGES);
 	get_dirty(&c, bitmap);
 	/* A read may map a page writable and log it: start from reads. */
 	wvm_do(&c.t, OP_READ, BO_PAGES, 0, 0, &uc);
