@@ -149,7 +149,7 @@ suite_upstream-igt() {
 project_plain() {
 	local d=$out/project-igt rc=0 list=$out/project-igt.expected
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/plain-runner.sh" "$REPO/scripts/guest/setup-vttm.sh" "$d/"
+	cp "$REPO/scripts/guest/plain-runner.sh" "$d/"
 	cp "$REPO/scripts/guest/setup-vttm.sh" "$d/igt-setup"
 	awk '$2 == "exclude" { print $1 }' "$REPO/tests/project-igt.$TARGET_ARCH.expected" >"$d/exclude"
 	vm project-igt "$d" --device ivshmem=64M -- sh /out/plain-runner.sh /ttm-kvm/tests/bin || rc=$?
