@@ -61,6 +61,10 @@ static struct fuzz {
 	u64 sigbus;			/* CPU accesses that got SIGBUS */
 	u64 vcpu_runs, vcpu_efaults, vcpu_mmio;
 	pthread_mutex_t stats_lock;
+	/* Set by the KVM thread for the stall watch in stop_vcpu(). */
+	struct kvm_vcpu *vcpu;
+	volatile u64 *guest_progress;
+	volatile bool kvm_done;
 } fz;
 
 static u64 rnd(u64 *s)
@@ -312,6 +316,8 @@ static void *fuzz_thread(void *arg)
 static u64 guest_seed;
 /* How much of the window is plugged; set by the host before each run. */
 static u64 guest_plugged;
+/* Pages the guest has accessed so far; the host watches it advance. */
+static volatile u64 guest_pages_done;
 
 /* Reads and writes every plugged page of the window, forever. */
 static void guest_scribble(void)
@@ -326,6 +332,7 @@ static void guest_scribble(void)
 				*w = guest_seed ^ off;
 			else
 				(void)*w;
+			guest_pages_done++;
 		}
 		GUEST_SYNC1(n);
 	}
@@ -347,6 +354,8 @@ static void *kvm_thread(void *arg)
 	vm = hostmem_vm_create(&hm, 1, guest_scribble, vcpus, WINDOW, 0);
 	guest_seed = rnd(&s);
 	sync_global_to_guest(vm, guest_seed);
+	fz.guest_progress = addr_gva2hva(vm, (gva_t)&guest_pages_done);
+	__atomic_store_n(&fz.vcpu, vcpus[0], __ATOMIC_RELEASE);
 
 	while (!fz.stop) {
 		struct slot *sl = &fz.slots[pick(&s, NSLOTS)];
@@ -372,6 +381,9 @@ static void *kvm_thread(void *arg)
 					fz.vcpu_efaults++;
 					continue;
 				}
+				/* stop_vcpu() kicked it out of a stall. */
+				if (ret == -1 && errno == EINTR && fz.stop)
+					break;
 				igt_assert_f(ret == 0, "KVM_RUN: %s",
 					     igt_errname(errno));
 				if (vcpus[0]->run->exit_reason == KVM_EXIT_MMIO) {
@@ -387,8 +399,76 @@ static void *kvm_thread(void *arg)
 		}
 		pthread_rwlock_unlock(&sl->map_lock);
 	}
+	__atomic_store_n(&fz.vcpu, NULL, __ATOMIC_RELEASE);
 	kvm_vm_free(vm);
+	__atomic_store_n(&fz.kvm_done, true, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+static void on_kick(int sig)
+{
+}
+
+#define STALL_SECONDS	30
+
+/*
+ * After the stop, the KVM thread returns at the guest's next sync or exit.
+ * A vCPU whose fault KVM retries forever never gets there: the guest stops
+ * advancing while KVM_RUN goes on. Wait for the thread, and if the guest
+ * makes no progress for STALL_SECONDS, kick the vCPU out of KVM_RUN with a
+ * signal and fail with what KVM counted during the stall.
+ */
+static void stop_vcpu(pthread_t kvm_tid)
+{
+	u64 progress = 0, idle = 0;
+#ifdef __x86_64__
+	u64 pf = 0, fixed = 0, spurious = 0, emulated = 0;
+#endif
+	u64 exits = 0;
+	struct kvm_vcpu *vcpu;
+
+	while (!__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE)) {
+		vcpu = __atomic_load_n(&fz.vcpu, __ATOMIC_ACQUIRE);
+		if (!vcpu || *fz.guest_progress != progress) {
+			progress = vcpu ? *fz.guest_progress : 0;
+			idle = 0;
+		} else if (idle++ == 0) {
+			exits = vcpu_get_stat(vcpu, exits);
+#ifdef __x86_64__
+			pf = vcpu_get_stat(vcpu, pf_taken);
+			fixed = vcpu_get_stat(vcpu, pf_fixed);
+			spurious = vcpu_get_stat(vcpu, pf_spurious);
+			emulated = vcpu_get_stat(vcpu, pf_emulate);
+#endif
+		} else if (idle > STALL_SECONDS) {
+			break;
+		}
+		sleep(1);
+	}
+	if (__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE))
+		return;
+
+	/* fz.vcpu stays valid: the thread is in KVM_RUN. */
+	vcpu = fz.vcpu;
+	exits = vcpu_get_stat(vcpu, exits) - exits;
+#ifdef __x86_64__
+	pf = vcpu_get_stat(vcpu, pf_taken) - pf;
+	fixed = vcpu_get_stat(vcpu, pf_fixed) - fixed;
+	spurious = vcpu_get_stat(vcpu, pf_spurious) - spurious;
+	emulated = vcpu_get_stat(vcpu, pf_emulate) - emulated;
+	igt_info("stalled vCPU, in %d s: %llu page faults taken, %llu fixed, %llu spurious, %llu emulated",
+		 STALL_SECONDS, (unsigned long long)pf,
+		 (unsigned long long)fixed, (unsigned long long)spurious,
+		 (unsigned long long)emulated);
+#endif
+	while (!__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE)) {
+		pthread_kill(kvm_tid, SIGUSR1);
+		usleep(100 * 1000);
+	}
+	igt_assert_f(false,
+		     "the guest made no progress in KVM_RUN for %d s after %llu page accesses (%llu exits meanwhile)",
+		     STALL_SECONDS, (unsigned long long)progress,
+		     (unsigned long long)exits);
 }
 
 /* ---- subtests --------------------------------------------------------- */
@@ -440,6 +520,8 @@ static void run_fuzz(bool with_kvm)
 	for (i = 0; i < NSLOTS; i++)
 		pthread_rwlock_init(&fz.slots[i].map_lock, NULL);
 	signal(SIGBUS, on_sigbus);
+	/* No SA_RESTART: the kick must end KVM_RUN with EINTR. */
+	sigaction(SIGUSR1, &(struct sigaction){ .sa_handler = on_kick }, NULL);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < NTHREADS; i++)
@@ -450,6 +532,8 @@ static void run_fuzz(bool with_kvm)
 					     (void *)(uintptr_t)(seed * 104729 + 1)), 0);
 	sleep(seconds);
 	fz.stop = true;
+	if (with_kvm)
+		stop_vcpu(threads[NTHREADS]);
 	for (i = 0; i < n; i++)
 		igt_assert_eq(pthread_join(threads[i], NULL), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

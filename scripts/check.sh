@@ -8,6 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kind=patched suites="kunit upstream-igt project-igt virtgpu" out=
+# Per-test limit of igt_runner; the suite's VM has 900 s in all.
+test_timeout=600
 # arm64 has the project tests only so far (no igt_runner, IGT or virgl in its
 # busybox root).
 [ "$TARGET_ARCH" = x86_64 ] || suites="project-igt"
@@ -118,8 +120,11 @@ igt_suite() {
 	awk -v d="$d" 'BEGIN { g = "any" }
 		$1 == "@driver" { g = $2; next }
 		/^igt@/ && $2 != "exclude" { print $1 > (d "/igt-list." g) }' "$expected"
-	vm "$suite" "$d" "$@" -- sh /out/igt.sh "$testdir" || rc=$?
+	vm "$suite" "$d" "$@" -- sh /out/igt.sh "$testdir" "$test_timeout" || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note "$suite" "igt_runner exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
+	# igt_runner prints "[N/M] binary (subtest)" as it starts each test.
+	[ "$rc" != 125 ] || fail_note "$suite" "the VM ended while running $(sed -nE \
+		's/.*\[[0-9]+\/[0-9]+\] ([^ ]+) \((.*)\)$/igt@\1@\2/p' "$d/cmd.log" | tail -n 1)"
 	local counts dm p f s
 	counts=$(python3 "$REPO/scripts/igt-judge.py" "$expected" "$suite" \
 		"$d"/igt-results.*/results.json 2>>"$failures") || true
@@ -195,8 +200,12 @@ suite_project-igt() {
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
 	cp "$REPO/scripts/guest/setup-vttm.sh" "$out/project-igt.setup"
-	igt_suite project-igt /ttm-kvm/tests/bin "$list" --device virtio-gpu --device ivshmem=64M \
-		--device qxl
+	# The longest project test runs about a minute; a hung one is cut
+	# short well within the VM's time (the debug kernel is slower).
+	local test_timeout=180
+	[ "$kind" != debug ] || test_timeout=600
+	igt_suite project-igt /ttm-kvm/tests/bin "$list" \
+		--device virtio-gpu --device ivshmem=64M --device qxl
 }
 
 # Upstream drm_virtgpu and our virtgpu_blob on a virtio-gpu that has virgl,
