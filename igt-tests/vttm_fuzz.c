@@ -65,6 +65,8 @@ static struct fuzz {
 	struct kvm_vcpu *vcpu;
 	volatile u64 *guest_progress;
 	volatile bool kvm_done;
+	/* What was plugged when a stalled vCPU was kicked out. */
+	char stall[512];
 } fz;
 
 static u64 rnd(u64 *s)
@@ -318,6 +320,8 @@ static u64 guest_seed;
 static u64 guest_plugged;
 /* Pages the guest has accessed so far; the host watches it advance. */
 static volatile u64 guest_pages_done;
+/* The access the guest is at: offset in the window, and write or read. */
+static volatile u64 guest_cur_off, guest_cur_write;
 
 /* Reads and writes every plugged page of the window, forever. */
 static void guest_scribble(void)
@@ -328,6 +332,8 @@ static void guest_scribble(void)
 		for (off = 0; off < guest_plugged; off += PAGE) {
 			volatile u64 *w = (volatile u64 *)(HOSTMEM_GPA + off);
 
+			guest_cur_off = off;
+			guest_cur_write = (off / PAGE + n) & 1;
 			if ((off / PAGE + n) & 1)
 				*w = guest_seed ^ off;
 			else
@@ -336,6 +342,39 @@ static void guest_scribble(void)
 		}
 		GUEST_SYNC1(n);
 	}
+}
+
+/*
+ * Says where a vCPU that stopped making progress was: the access the guest
+ * was at, the BO plugged under it and where that BO is, and whether the
+ * host itself can read the page through the same mapping.
+ */
+static void describe_stall(struct kvm_vm *vm, struct hostmem *hm,
+			   struct slot *sl)
+{
+	u64 off = *(volatile u64 *)addr_gva2hva(vm, (gva_t)&guest_cur_off);
+	u64 wr = *(volatile u64 *)addr_gva2hva(vm, (gva_t)&guest_cur_write);
+	struct drm_vttm_bo_info in = { .handle = sl->handle };
+	const char *host = "beyond the memslot";
+	int info = ioctl(fz.fd, DRM_IOCTL_VTTM_BO_INFO, &in);
+
+	if (off < hm->plugged) {
+		host = "host read ok";
+		if (sigsetjmp(touch_env, 1) == 0) {
+			touching = true;
+			(void)*(volatile u64 *)((char *)hm->hva + off);
+		} else {
+			host = "host read SIGBUS";
+		}
+		touching = false;
+	}
+	snprintf(fz.stall, sizeof(fz.stall),
+		 "guest %s at window offset %#llx; memslot %#llx bytes, flags %#x; BO handle %u: %s domain %#x, size %#llx, backing %#llx; %s",
+		 wr ? "write" : "read", (unsigned long long)off,
+		 (unsigned long long)hm->plugged, hm->flags, sl->handle,
+		 info ? "BO_INFO failed," : "", in.domain,
+		 (unsigned long long)in.size,
+		 (unsigned long long)in.backing_size, host);
 }
 
 /*
@@ -382,8 +421,10 @@ static void *kvm_thread(void *arg)
 					continue;
 				}
 				/* stop_vcpu() kicked it out of a stall. */
-				if (ret == -1 && errno == EINTR && fz.stop)
+				if (ret == -1 && errno == EINTR && fz.stop) {
+					describe_stall(vm, &hm, sl);
 					break;
+				}
 				igt_assert_f(ret == 0, "KVM_RUN: %s",
 					     igt_errname(errno));
 				if (vcpus[0]->run->exit_reason == KVM_EXIT_MMIO) {
@@ -405,27 +446,48 @@ static void *kvm_thread(void *arg)
 	return NULL;
 }
 
+#define STALL_SECONDS	30
+
+/* KVM's per-vCPU counters that tell how a stalled vCPU spends its time. */
+static const char *const stall_stats[] = {
+	"exits",
+#ifdef __x86_64__
+	"pf_taken", "pf_fixed", "pf_emulate", "pf_spurious", "pf_fast",
+	"pf_mmio_spte_created", "pf_guest", "mmio_exits", "signal_exits",
+	"insn_emulation", "insn_emulation_fail", "irq_exits",
+	"request_irq_exits", "halt_exits", "tlb_flush", "req_event",
+#endif
+};
+#define NR_STALL_STATS	(sizeof(stall_stats) / sizeof(stall_stats[0]))
+
+static void read_stall_stats(struct kvm_vcpu *vcpu, u64 *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_STALL_STATS; i++)
+		kvm_get_stat(&vcpu->stats, stall_stats[i], &v[i], 1);
+}
+
 static void on_kick(int sig)
 {
 }
-
-#define STALL_SECONDS	30
 
 /*
  * After the stop, the KVM thread returns at the guest's next sync or exit.
  * A vCPU whose fault KVM retries forever never gets there: the guest stops
  * advancing while KVM_RUN goes on. Wait for the thread, and if the guest
  * makes no progress for STALL_SECONDS, kick the vCPU out of KVM_RUN with a
- * signal and fail with what KVM counted during the stall.
+ * signal and fail with what KVM counted during the stall and where the
+ * guest was.
  */
 static void stop_vcpu(pthread_t kvm_tid)
 {
+	u64 before[NR_STALL_STATS], after[NR_STALL_STATS];
+	char counted[512] = "";
+	size_t len = 0;
 	u64 progress = 0, idle = 0;
-#ifdef __x86_64__
-	u64 pf = 0, fixed = 0, spurious = 0, emulated = 0;
-#endif
-	u64 exits = 0;
 	struct kvm_vcpu *vcpu;
+	unsigned int i;
 
 	while (!__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE)) {
 		vcpu = __atomic_load_n(&fz.vcpu, __ATOMIC_ACQUIRE);
@@ -433,13 +495,7 @@ static void stop_vcpu(pthread_t kvm_tid)
 			progress = vcpu ? *fz.guest_progress : 0;
 			idle = 0;
 		} else if (idle++ == 0) {
-			exits = vcpu_get_stat(vcpu, exits);
-#ifdef __x86_64__
-			pf = vcpu_get_stat(vcpu, pf_taken);
-			fixed = vcpu_get_stat(vcpu, pf_fixed);
-			spurious = vcpu_get_stat(vcpu, pf_spurious);
-			emulated = vcpu_get_stat(vcpu, pf_emulate);
-#endif
+			read_stall_stats(vcpu, before);
 		} else if (idle > STALL_SECONDS) {
 			break;
 		}
@@ -449,26 +505,20 @@ static void stop_vcpu(pthread_t kvm_tid)
 		return;
 
 	/* fz.vcpu stays valid: the thread is in KVM_RUN. */
-	vcpu = fz.vcpu;
-	exits = vcpu_get_stat(vcpu, exits) - exits;
-#ifdef __x86_64__
-	pf = vcpu_get_stat(vcpu, pf_taken) - pf;
-	fixed = vcpu_get_stat(vcpu, pf_fixed) - fixed;
-	spurious = vcpu_get_stat(vcpu, pf_spurious) - spurious;
-	emulated = vcpu_get_stat(vcpu, pf_emulate) - emulated;
-	igt_info("stalled vCPU, in %d s: %llu page faults taken, %llu fixed, %llu spurious, %llu emulated",
-		 STALL_SECONDS, (unsigned long long)pf,
-		 (unsigned long long)fixed, (unsigned long long)spurious,
-		 (unsigned long long)emulated);
-#endif
+	read_stall_stats(fz.vcpu, after);
+	for (i = 0; i < NR_STALL_STATS && len < sizeof(counted) - 40; i++)
+		if (after[i] != before[i])
+			len += snprintf(counted + len, sizeof(counted) - len,
+					" %s +%llu", stall_stats[i],
+					(unsigned long long)(after[i] - before[i]));
 	while (!__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE)) {
 		pthread_kill(kvm_tid, SIGUSR1);
 		usleep(100 * 1000);
 	}
 	igt_assert_f(false,
-		     "the guest made no progress in KVM_RUN for %d s after %llu page accesses (%llu exits meanwhile)",
+		     "the guest made no progress in KVM_RUN for %d s after %llu page accesses; KVM counted:%s; %s",
 		     STALL_SECONDS, (unsigned long long)progress,
-		     (unsigned long long)exits);
+		     len ? counted : " nothing", fz.stall);
 }
 
 /* ---- subtests --------------------------------------------------------- */
