@@ -125,7 +125,7 @@ static void guest_cmd_loop(void)
 /* ---- host side -------------------------------------------------------- */
 
 struct env {
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	struct bo_provider p;
 	struct vttm_usage base;
 };
@@ -1626,8 +1626,8 @@ static void make_it_fail(int fd, bool on)
 
 static bool move_errno_expected(int err)
 {
-	return err == ENOMEM || err == ENOSPC || err == EBUSY ||
-	       err == EAGAIN || err == EINTR;
+	return err == -ENOMEM || err == -ENOSPC || err == -EBUSY ||
+	       err == -EAGAIN || err == -EINTR;
 }
 
 /*

@@ -148,12 +148,12 @@ static void wvm_create(struct wvm *t)
 }
 
 /*
- * Runs the vCPU to its next exit and returns KVM_RUN's errno (0 if it
+ * Runs the vCPU to its next exit and returns -errno of KVM_RUN (0 if it
  * succeeded); a failed guest assertion fails the subtest.
  */
 static int wvm_run(struct wvm *t, struct ucall *uc)
 {
-	int ret = _vcpu_run(t->vcpu), err = ret ? errno : 0;
+	int ret = _vcpu_run(t->vcpu), err = ret ? -errno : 0;
 
 	memset(uc, 0, sizeof(*uc));
 	if (!err && get_ucall(t->vcpu, uc) == UCALL_ABORT)
@@ -202,7 +202,7 @@ static struct wstats wstats_read(struct wvm *t)
 }
 
 /* Opens the provider @name, or skips. */
-static void provider_require(struct bo_provider *p, struct vttm_device *dev,
+static void provider_require(struct bo_provider *p, struct vttm_dev *dev,
 			     const char *name)
 {
 	igt_require_kvm();
@@ -247,7 +247,7 @@ static void require_store(enum store store)
 
 /* A provider, a BO of it and a VM with an empty window: one subtest's setup. */
 struct wcase {
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	struct bo_provider p;
 	struct hm_bo bo;
 	struct wvm t;
@@ -274,7 +274,7 @@ static void wcase_plug(struct wcase *c, u32 flags)
 	int err = __hostmem_plug(&c->t.hm, c->bo.map, BO_SIZE, flags);
 
 #ifdef __aarch64__
-	if (err == EINVAL)
+	if (err == -EINVAL)
 		igt_skip("arm64 KVM refuses a memslot over this %s mapping (flags %#x): EINVAL",
 			 c->p.name, flags);
 #endif
@@ -411,7 +411,7 @@ static void prot_read_mapping(const char *provider)
 	igt_assert(run->mmio.is_write);
 	igt_assert_eq_u64(run->mmio.phys_addr, WIN);
 #else
-	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
+	igt_assert_f(err == -EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
 		     igt_errname(err), exit_reason_str(run->exit_reason));
 #endif
 	igt_assert_eq_u64(*(volatile u64 *)c.bo.map, 0x600d);
@@ -444,7 +444,7 @@ static void unmapped_under_memslot(const char *provider)
 	wcmd = (struct wcmd) { OP_READ, 1, 0, 0 };
 	sync_global_to_guest(c.t.vm, wcmd);
 	err = wvm_run(&c.t, &uc);
-	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
+	igt_assert_f(err == -EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
 		     igt_errname(err), exit_reason_str(c.t.vcpu->run->exit_reason));
 
 	kvm_vm_free(c.t.vm);
@@ -482,7 +482,7 @@ static void qxl_evict_under_pressure(void)
 	 * evicts the least recently used ones, the oldest being ours.
 	 */
 	err = bo_provider_qxl_pressure(&c.p, 128ull << 20, 4ull << 20);
-	igt_assert_f(!err || err == ENOMEM, "qxl: allocating under pressure failed with %s",
+	igt_assert_f(!err || err == -ENOMEM, "qxl: allocating under pressure failed with %s",
 		     igt_errname(err));
 
 	s0 = wstats_read(&c.t);

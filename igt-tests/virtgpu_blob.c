@@ -98,7 +98,7 @@ static void require_host_blobs(int fd)
 
 static int __create_blob(int fd, struct drm_virtgpu_resource_create_blob *c)
 {
-	return ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, c) ? errno : 0;
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, c) ? -errno : 0;
 }
 
 static u32 guest_blob(int fd, u64 size)
@@ -161,7 +161,7 @@ static int __map_offset(int fd, u32 handle, u64 *offset)
 	struct drm_virtgpu_map m = { .handle = handle };
 
 	if (ioctl(fd, DRM_IOCTL_VIRTGPU_MAP, &m))
-		return errno;
+		return -errno;
 	*offset = m.offset;
 	return 0;
 }
@@ -528,7 +528,7 @@ static void test_bad_input(void)
 	igt_assert_f(map == MAP_FAILED && (errno == EINVAL || errno == EACCES),
 		     "mmap after GEM close: %p, %s, expected EINVAL or EACCES",
 		     map, igt_errname(map == MAP_FAILED ? errno : 0));
-	igt_assert_eq(__map_offset(fd, handle, &offset), ENOENT);
+	igt_assert_eq(__map_offset(fd, handle, &offset), -ENOENT);
 
 	close(fd);
 }

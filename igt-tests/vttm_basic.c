@@ -41,7 +41,7 @@
 #define TT		VTTM_DOMAIN_TT
 #define VRAM		VTTM_DOMAIN_VRAM
 
-static struct vttm_device dev;
+static struct vttm_dev dev;
 
 /* Closes the device, which frees its BOs, and checks usage is back to @base. */
 static void close_and_check_usage(const struct vttm_usage *base)
@@ -97,7 +97,7 @@ static void check_both(u32 handle, const u32 *map, u64 size,
 	u32 *fresh;
 
 	check(map, size, seed, what);
-	fresh = vttm_bo_mmap(dev.fd, handle, size);
+	fresh = vttm_mmap_bo(dev.fd, handle, size);
 	check(fresh, size, seed, what);
 	munmap(fresh, size);
 }
@@ -119,8 +119,8 @@ static void test_create_info(void)
 		struct drm_vttm_bo_info info;
 		u32 handle, *map;
 
-		handle = vttm_bo_create(dev.fd, 5 * PAGE + 1, ALL, domains[i]);
-		info = vttm_bo_info(dev.fd, handle);
+		handle = vttm_create_bo(dev.fd, 5 * PAGE + 1, ALL, domains[i]);
+		info = vttm_get_bo_info(dev.fd, handle);
 		igt_assert_eq(info.domain, domains[i]);
 		igt_assert_eq(info.size, 6 * PAGE);
 		igt_assert(info.id > last_id);
@@ -147,14 +147,14 @@ static void test_create_info(void)
 		igt_assert_eq(info.flags & VTTM_INFO_SWAPPED, 0);
 
 		/* A new BO reads as zero, wherever it is. */
-		map = vttm_bo_mmap(dev.fd, handle, info.size);
+		map = vttm_mmap_bo(dev.fd, handle, info.size);
 		check(map, info.size, 0, vttm_domain_name(domains[i]));
 		fill(map, info.size, 0x5eed0000 + i);
 		check_both(handle, map, info.size, 0x5eed0000 + i,
 			   vttm_domain_name(domains[i]));
 		munmap(map, info.size);
 
-		igt_assert_eq(vttm_bo_info(dev.fd, handle).backing_size, 6 * PAGE);
+		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).backing_size, 6 * PAGE);
 		vttm_gem_close(dev.fd, handle);
 	}
 
@@ -173,8 +173,8 @@ static void test_vram_cleared(void)
 	base = vttm_read_usage(&dev);
 
 	for (round = 0; round < 3; round++) {
-		handle = vttm_bo_create(dev.fd, size, VRAM, VRAM);
-		map = vttm_bo_mmap(dev.fd, handle, size);
+		handle = vttm_create_bo(dev.fd, size, VRAM, VRAM);
+		map = vttm_mmap_bo(dev.fd, handle, size);
 		check(map, size, 0, "new VRAM BO");
 		fill(map, size, 0xdead0000 + round);
 		munmap(map, size);
@@ -202,19 +202,19 @@ static void test_new_bo_zeroed(void)
 
 	for (d = 0; d < ARRAY_SIZE(domains); d++) {
 		for (i = 0; i < ARRAY_SIZE(handle); i++) {
-			handle[i] = vttm_bo_create(dev.fd, size, ALL, domains[d]);
-			map = vttm_bo_mmap(dev.fd, handle[i], size);
+			handle[i] = vttm_create_bo(dev.fd, size, ALL, domains[d]);
+			map = vttm_mmap_bo(dev.fd, handle[i], size);
 			fill(map, size, 0x3a4b0000 + i);
 			munmap(map, size);
 			if (i % 2 && have_swap())
-				igt_assert_eq(__vttm_bo_move(dev.fd, handle[i], SYS,
+				igt_assert_eq(__vttm_move_bo(dev.fd, handle[i], SYS,
 							     VTTM_MOVE_SWAPOUT), 0);
 		}
 		for (i = 0; i < ARRAY_SIZE(handle); i++)
 			vttm_gem_close(dev.fd, handle[i]);
 		for (i = 0; i < ARRAY_SIZE(handle); i++) {
-			handle[i] = vttm_bo_create(dev.fd, size, ALL, domains[d]);
-			map = vttm_bo_mmap(dev.fd, handle[i], size);
+			handle[i] = vttm_create_bo(dev.fd, size, ALL, domains[d]);
+			map = vttm_mmap_bo(dev.fd, handle[i], size);
 			check(map, size, 0, domains[d] == TT ? "new TT BO" :
 			      domains[d] == SYS ? "new SYSTEM BO" : "new VRAM BO");
 			munmap(map, size);
@@ -233,26 +233,26 @@ static void test_bad_create(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	igt_assert_eq(__vttm_bo_create(dev.fd, 0, ALL, VRAM, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, 0, VRAM, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL | (1 << 3), VRAM, 0, &handle),
-		      EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, 0, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM | TT, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, TT | SYS, VRAM, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM, 1 << 1, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM, 1u << 31, &handle), EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, 0, ALL, VRAM, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, 0, VRAM, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL | (1 << 3), VRAM, 0, &handle),
+		      -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, 0, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM | TT, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, TT | SYS, VRAM, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM, 1 << 1, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM, 1u << 31, &handle), -EINVAL);
 
-	igt_assert_eq(__vttm_bo_create(dev.fd, (base.vram_total + 1) * PAGE, ALL, VRAM, 0,
-				  &handle), E2BIG);
-	igt_assert_eq(__vttm_bo_create(dev.fd, (base.tt_total + 1) * PAGE, ALL, TT, 0,
-				  &handle), E2BIG);
-	igt_assert_eq(__vttm_bo_create(dev.fd, ~0ull, SYS, SYS, 0, &handle), E2BIG);
-	igt_assert_eq(__vttm_bo_create(dev.fd, ~0ull - PAGE, SYS, SYS, 0, &handle),
-		      E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, (base.vram_total + 1) * PAGE, ALL, VRAM, 0,
+				  &handle), -E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, (base.tt_total + 1) * PAGE, ALL, TT, 0,
+				  &handle), -E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, ~0ull, SYS, SYS, 0, &handle), -E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, ~0ull - PAGE, SYS, SYS, 0, &handle),
+		      -E2BIG);
 
 	/* Valid flags still work. */
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM, VTTM_BO_CONTIGUOUS,
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM, VTTM_BO_CONTIGUOUS,
 				  &handle), 0);
 	vttm_gem_close(dev.fd, handle);
 
@@ -270,18 +270,18 @@ static void test_bad_handle(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, PAGE, ALL, TT);
+	handle = vttm_create_bo(dev.fd, PAGE, ALL, TT);
 	vttm_gem_close(dev.fd, handle);
 
-	igt_assert_eq(__vttm_gem_close(dev.fd, handle), EINVAL);
-	igt_assert_eq(__vttm_bo_info(dev.fd, handle, &info), ENOENT);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM, 0), ENOENT);
+	igt_assert_eq(__vttm_gem_close(dev.fd, handle), -EINVAL);
+	igt_assert_eq(__vttm_get_bo_info(dev.fd, handle, &info), -ENOENT);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM, 0), -ENOENT);
 	mo.handle = handle;
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &mo),
 			 ENOENT);
 
 	/* Padding is checked before the handle. */
-	handle = vttm_bo_create(dev.fd, PAGE, ALL, TT);
+	handle = vttm_create_bo(dev.fd, PAGE, ALL, TT);
 	mo.handle = handle;
 	mo.pad = 1;
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &mo),
@@ -305,29 +305,29 @@ static void test_bad_move(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, PAGE, VRAM | TT, TT);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, SYS, 0), EINVAL);	/* not allowed */
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, 0, 0), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM | TT, 0), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, 1 << 3, 0), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM, 1 << 1), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, TT, VTTM_MOVE_SWAPOUT), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM, VTTM_MOVE_SWAPOUT), EINVAL);
+	handle = vttm_create_bo(dev.fd, PAGE, VRAM | TT, TT);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, SYS, 0), -EINVAL);	/* not allowed */
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, 0, 0), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM | TT, 0), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, 1 << 3, 0), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM, 1 << 1), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, TT, VTTM_MOVE_SWAPOUT), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM, VTTM_MOVE_SWAPOUT), -EINVAL);
 	move.handle = handle;
 	move.domain = VRAM;
 	move.pad = 1;
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_BO_MOVE, &move), EINVAL);
 	/* Nothing moved. */
-	igt_assert_eq(vttm_bo_domain(dev.fd, handle), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), TT);
 
 	/* A BO larger than VRAM may not be moved there. */
-	big = vttm_bo_create(dev.fd, (base.vram_total + 1) * PAGE, ALL, SYS);
-	igt_assert_eq(__vttm_bo_move(dev.fd, big, VRAM, 0), E2BIG);
-	igt_assert_eq(vttm_bo_domain(dev.fd, big), SYS);
+	big = vttm_create_bo(dev.fd, (base.vram_total + 1) * PAGE, ALL, SYS);
+	igt_assert_eq(__vttm_move_bo(dev.fd, big, VRAM, 0), -E2BIG);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, big), SYS);
 
-	igt_assert_eq(__vttm_evict(dev.fd, 0), EINVAL);
-	igt_assert_eq(__vttm_evict(dev.fd, VRAM | TT), EINVAL);
-	igt_assert_eq(__vttm_evict(dev.fd, 1 << 3), EINVAL);
+	igt_assert_eq(__vttm_evict(dev.fd, 0), -EINVAL);
+	igt_assert_eq(__vttm_evict(dev.fd, VRAM | TT), -EINVAL);
+	igt_assert_eq(__vttm_evict(dev.fd, 1 << 3), -EINVAL);
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_EVICT, &evict), EINVAL);
 
 	vttm_gem_close(dev.fd, big);
@@ -346,8 +346,8 @@ static void test_bad_mmap(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, TT);
-	offset = vttm_bo_mmap_offset(dev.fd, handle);
+	handle = vttm_create_bo(dev.fd, size, ALL, TT);
+	offset = vttm_get_mmap_offset(dev.fd, handle);
 
 	/* Longer than the BO. */
 	ptr = mmap(NULL, size + PAGE, PROT_READ, MAP_SHARED, dev.fd, offset);
@@ -363,7 +363,7 @@ static void test_bad_mmap(void)
 		     "MAP_PRIVATE: %p, %s", ptr, strerror(errno));
 
 	/* Closed and kept alive by a mapping: this file may not map it. */
-	keep = vttm_bo_mmap(dev.fd, handle, size);
+	keep = vttm_mmap_bo(dev.fd, handle, size);
 	vttm_gem_close(dev.fd, handle);
 	ptr = mmap(NULL, size, PROT_READ, MAP_SHARED, dev.fd, offset);
 	igt_assert_f(ptr == MAP_FAILED && errno == EACCES,
@@ -371,8 +371,8 @@ static void test_bad_mmap(void)
 	munmap(keep, size);
 
 	/* Closed and freed: the offset is gone. */
-	other = vttm_bo_create(dev.fd, PAGE, ALL, TT);
-	offset = vttm_bo_mmap_offset(dev.fd, other);
+	other = vttm_create_bo(dev.fd, PAGE, ALL, TT);
+	offset = vttm_get_mmap_offset(dev.fd, other);
 	vttm_gem_close(dev.fd, other);
 	ptr = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev.fd, offset);
 	igt_assert_f(ptr == MAP_FAILED && errno == EINVAL,
@@ -394,14 +394,14 @@ static void test_move_data(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, size);
+	handle = vttm_create_bo(dev.fd, size, ALL, VRAM);
+	map = vttm_mmap_bo(dev.fd, handle, size);
 	fill(map, size, seed);
 
 	for (i = 0; i < ARRAY_SIZE(path); i++) {
-		u32 from = vttm_bo_domain(dev.fd, handle);
+		u32 from = vttm_get_bo_domain(dev.fd, handle);
 
-		vttm_bo_move(dev.fd, handle, path[i]);
+		vttm_move_bo(dev.fd, handle, path[i]);
 		snprintf(what, sizeof(what), "after %s -> %s",
 			 vttm_domain_name(from), vttm_domain_name(path[i]));
 		check_both(handle, map, size, seed, what);
@@ -426,11 +426,11 @@ static void test_move_untouched(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
-		u32 handle = vttm_bo_create(dev.fd, size, ALL, SYS), *map;
+		u32 handle = vttm_create_bo(dev.fd, size, ALL, SYS), *map;
 
-		igt_assert_eq(vttm_bo_info(dev.fd, handle).backing_size, 0);
-		vttm_bo_move(dev.fd, handle, targets[i]);
-		map = vttm_bo_mmap(dev.fd, handle, size);
+		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).backing_size, 0);
+		vttm_move_bo(dev.fd, handle, targets[i]);
+		map = vttm_mmap_bo(dev.fd, handle, size);
 		check(map, size, 0, vttm_domain_name(targets[i]));
 		munmap(map, size);
 		vttm_gem_close(dev.fd, handle);
@@ -458,34 +458,34 @@ static void test_evict_lru(void)
 	quarter = base.vram_total / 4 * PAGE;
 
 	for (i = 0; i < 4; i++) {
-		bo[i] = vttm_bo_create(dev.fd, quarter, VRAM | TT, VRAM);
-		igt_assert_eq(vttm_bo_domain(dev.fd, bo[i]), VRAM);
-		map[i] = vttm_bo_mmap(dev.fd, bo[i], quarter);
+		bo[i] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
+		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), VRAM);
+		map[i] = vttm_mmap_bo(dev.fd, bo[i], quarter);
 		fill(map[i], quarter, 0x1a0 + i);
 	}
 	for (i = 0; i < 4; i++)
-		vttm_bo_move(dev.fd, bo[order[i]], VRAM);
+		vttm_move_bo(dev.fd, bo[order[i]], VRAM);
 	/* Neither of these makes BO 2 recently used. */
 	check(map[2], quarter, 0x1a2, "BO 2 before eviction");
-	vttm_bo_info(dev.fd, bo[2]);
+	vttm_get_bo_info(dev.fd, bo[2]);
 
-	bo[4] = vttm_bo_create(dev.fd, quarter, VRAM | TT, VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[4]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[2]), TT);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[0]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[1]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[3]), VRAM);
+	bo[4] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[4]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[2]), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[0]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[3]), VRAM);
 
-	bo[5] = vttm_bo_create(dev.fd, quarter, VRAM | TT, VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[5]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[0]), TT);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[3]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[1]), VRAM);
+	bo[5] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[5]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[0]), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[3]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
 
 	/* Moving BO 2 back evicts the next in line, BO 3. */
-	vttm_bo_move(dev.fd, bo[2], VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[3]), TT);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[1]), VRAM);
+	vttm_move_bo(dev.fd, bo[2], VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[3]), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
 
 	for (i = 0; i < 4; i++) {
 		check(map[i], quarter, 0x1a0 + i, "evicted or not");
@@ -508,8 +508,8 @@ static void test_evict_domain(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		bo[i] = vttm_bo_create(dev.fd, size, ALL, i == 2 ? TT : VRAM);
-		map[i] = vttm_bo_mmap(dev.fd, bo[i], size);
+		bo[i] = vttm_create_bo(dev.fd, size, ALL, i == 2 ? TT : VRAM);
+		map[i] = vttm_mmap_bo(dev.fd, bo[i], size);
 		fill(map[i], size, 0xe0 + i);
 	}
 
@@ -517,13 +517,13 @@ static void test_evict_domain(void)
 	u = vttm_read_usage(&dev);
 	igt_assert_eq(u.vram_used, 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++)
-		igt_assert_eq(vttm_bo_domain(dev.fd, bo[i]), TT);
+		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), TT);
 
 	igt_assert_eq(__vttm_evict(dev.fd, TT), 0);
 	u = vttm_read_usage(&dev);
 	igt_assert_eq(u.tt_used, 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		igt_assert_eq(vttm_bo_domain(dev.fd, bo[i]), SYS);
+		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), SYS);
 		check_both(bo[i], map[i], size, 0xe0 + i, "after EVICT");
 	}
 
@@ -547,11 +547,11 @@ static void check_swapout_needs_swap(void)
 	igt_require(!have_swap());
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, 4 * PAGE, ALL, TT);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), ENOSPC);
+	handle = vttm_create_bo(dev.fd, 4 * PAGE, ALL, TT);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), -ENOSPC);
 	/* The move itself happened. */
-	igt_assert_eq(vttm_bo_domain(dev.fd, handle), SYS);
-	igt_assert_eq(__vttm_evict(dev.fd, SYS), ENOSPC);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), SYS);
+	igt_assert_eq(__vttm_evict(dev.fd, SYS), -ENOSPC);
 	vttm_gem_close(dev.fd, handle);
 
 	close_and_check_usage(&base);
@@ -605,8 +605,8 @@ static void swap_out(u32 handle)
 {
 	struct drm_vttm_bo_info info;
 
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), 0);
-	info = vttm_bo_info(dev.fd, handle);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), 0);
+	info = vttm_get_bo_info(dev.fd, handle);
 	igt_assert_eq(info.domain, SYS);
 	igt_assert(info.flags & VTTM_INFO_SWAPPED);
 	igt_assert_eq(info.backing_size, 0);
@@ -626,9 +626,9 @@ static void test_swapout(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(from); i++) {
-		u32 handle = vttm_bo_create(dev.fd, size, ALL, from[i]), *map;
+		u32 handle = vttm_create_bo(dev.fd, size, ALL, from[i]), *map;
 
-		map = vttm_bo_mmap(dev.fd, handle, size);
+		map = vttm_mmap_bo(dev.fd, handle, size);
 		fill(map, size, 0x5a0 + i);
 		swap_out(handle);
 		u = vttm_read_usage(&dev);
@@ -637,18 +637,18 @@ static void test_swapout(void)
 		/* Swapping out what is swapped out is a no-op. */
 		swap_out(handle);
 		/* So is moving it to SYSTEM. */
-		vttm_bo_move(dev.fd, handle, SYS);
-		igt_assert(vttm_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
+		vttm_move_bo(dev.fd, handle, SYS);
+		igt_assert(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
 
 		if (back[i] == SYS) {
 			/* Swapped in by the fault. */
 			check(map, size, 0x5a0 + i, "faulted back in");
 		} else {
-			vttm_bo_move(dev.fd, handle, back[i]);
+			vttm_move_bo(dev.fd, handle, back[i]);
 			check_both(handle, map, size, 0x5a0 + i,
 				   "moved back in");
 		}
-		igt_assert_eq(vttm_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED, 0);
+		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED, 0);
 		u = vttm_read_usage(&dev);
 		igt_assert_eq(u.backed_up, base.backed_up);
 
@@ -674,13 +674,13 @@ static void test_evict_system(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		bo[i] = vttm_bo_create(dev.fd, size, ALL, SYS);
-		map[i] = vttm_bo_mmap(dev.fd, bo[i], size);
+		bo[i] = vttm_create_bo(dev.fd, size, ALL, SYS);
+		map[i] = vttm_mmap_bo(dev.fd, bo[i], size);
 		fill(map[i], size, 0xe5 + i);
 	}
 	igt_assert_eq(__vttm_evict(dev.fd, SYS), 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		igt_assert(vttm_bo_info(dev.fd, bo[i]).flags & VTTM_INFO_SWAPPED);
+		igt_assert(vttm_get_bo_info(dev.fd, bo[i]).flags & VTTM_INFO_SWAPPED);
 		check(map[i], size, 0xe5 + i, "after EVICT of SYSTEM");
 		munmap(map[i], size);
 		vttm_gem_close(dev.fd, bo[i]);
@@ -700,8 +700,8 @@ static void test_shrinker(void)
 	igt_require(have_swap());
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, TT);
-	map = vttm_bo_mmap(dev.fd, handle, size);
+	handle = vttm_create_bo(dev.fd, size, ALL, TT);
+	map = vttm_mmap_bo(dev.fd, handle, size);
 	fill(map, size, 0x5421);
 
 	fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
@@ -709,8 +709,8 @@ static void test_shrinker(void)
 	igt_assert_eq(write(fd, "2\n", 2), 2);
 	close(fd);
 
-	igt_assert(vttm_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
-	igt_assert_eq(vttm_bo_domain(dev.fd, handle), SYS);
+	igt_assert(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), SYS);
 	check(map, size, 0x5421, "after the shrinker");
 
 	munmap(map, size);
@@ -732,11 +732,11 @@ static void test_page_audit(void)
 	base = vttm_read_usage(&dev);
 
 	/* TT: pages from the pool. */
-	handle = vttm_bo_create(dev.fd, size, ALL, TT);
-	id = vttm_bo_info(dev.fd, handle).id;
+	handle = vttm_create_bo(dev.fd, size, ALL, TT);
+	id = vttm_get_bo_info(dev.fd, handle).id;
 	before = vttm_bo_audit(&dev, id);
 	vttm_check_audit_pages(before, size);
-	map = vttm_bo_mmap(dev.fd, handle, size);
+	map = vttm_mmap_bo(dev.fd, handle, size);
 	fill(map, size, 0xa0d17);
 	after = vttm_bo_audit(&dev, id);
 	igt_assert_f(!strcmp(before, after),
@@ -750,8 +750,8 @@ static void test_page_audit(void)
 	free(after);
 
 	/* VRAM: page frames without struct pages. */
-	vttm_bo_move(dev.fd, handle, VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, size);
+	vttm_move_bo(dev.fd, handle, VRAM);
+	map = vttm_mmap_bo(dev.fd, handle, size);
 	check(map, size, 0xa0d17, "VRAM");
 	before = vttm_bo_audit(&dev, id);
 	igt_assert(sscanf(strchr(before, '\n') + 1,
@@ -784,8 +784,8 @@ static void test_mmap_pfnmap(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(domains); i++) {
-		u32 handle = vttm_bo_create(dev.fd, size, ALL, domains[i]);
-		u32 *map = vttm_bo_mmap(dev.fd, handle, size);
+		u32 handle = vttm_create_bo(dev.fd, size, ALL, domains[i]);
+		u32 *map = vttm_mmap_bo(dev.fd, handle, size);
 		const char *name = vttm_domain_name(domains[i]);
 		u32 copy[4] = { };
 		struct iovec local = { copy, sizeof(copy) };
@@ -807,7 +807,7 @@ static void test_mmap_pfnmap(void)
 			     name, n, n < 0 ? strerror(errno) : "no error");
 
 		/* A move replaces the backing, not the VMA. */
-		vttm_bo_move(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
+		vttm_move_bo(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
 		check(map, size, 0x9f + i, "after the move");
 		vma_flags(map, flags, sizeof(flags));
 		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
@@ -861,7 +861,7 @@ static unsigned int huge_windows(u64 id, u64 size)
 static void expect_faults(u32 handle, const u32 *map, u64 size,
 			  const char *what)
 {
-	u64 id = vttm_bo_info(dev.fd, handle).id;
+	u64 id = vttm_get_bo_info(dev.fd, handle).id;
 	unsigned int windows = size / SZ_2M, huge = huge_windows(id, size);
 	long want = huge + (windows - huge) * (SZ_2M / PAGE / PREFAULT);
 	long faults = touch_faults(map, size);
@@ -919,8 +919,8 @@ static void test_mmap_huge(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, size);
+	handle = vttm_create_bo(dev.fd, size, ALL, VRAM);
+	map = vttm_mmap_bo(dev.fd, handle, size);
 	hi = map + SZ_2M / 4;
 	igt_assert_f(((uintptr_t)map & (SZ_2M - 1)) == 0,
 		     "a 4 MiB BO is mapped at %p, not 2 MiB-aligned", map);
@@ -929,7 +929,7 @@ static void test_mmap_huge(void)
 	igt_assert_eq(touch_faults(map, size), 0);
 	check_both(handle, map, size, 0x4a, "VRAM, through PMDs");
 
-	vttm_bo_move(dev.fd, handle, TT);
+	vttm_move_bo(dev.fd, handle, TT);
 	expect_faults(handle, map, size, "after the move to TT");
 	check_both(handle, map, size, 0x4a, "TT, through PMDs");
 

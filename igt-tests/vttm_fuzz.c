@@ -505,7 +505,7 @@ static void run_fuzz(bool with_kvm)
 	u64 seconds = env_u64("TTM_KVM_FUZZ_SECONDS", 15);
 	int foreign = ttm_foreign_page_refs();
 	pthread_t threads[NTHREADS + 1];
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	struct vttm_usage base;
 	struct timespec t0, t1;
 	unsigned int i, n = 0;

@@ -74,11 +74,13 @@ void igt_warn(const char *fmt, ...)
 
 const char *igt_errname(int err)
 {
-	static char buf[16];
+	static char buf[24];
 	const char *s;
 
 	if (!err)
 		return "0";
+	if (err < 0)	/* -errno, as __helper()s return it */
+		err = -err;
 	s = strerrorname_np(err);
 	if (s)
 		return s;

@@ -128,7 +128,7 @@ void __igt_skip(const char *file, int line, const char *func,
 				 igt_errname(__e));			\
 	} while (0)
 
-/* "EINVAL" for EINVAL; "0" for no error. */
+/* "EINVAL" for EINVAL and for -EINVAL; "0" for no error. */
 const char *igt_errname(int err);
 
 #endif
