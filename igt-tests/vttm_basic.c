@@ -34,6 +34,7 @@
 #include "lib/igt_proto.h"
 #include "lib/procfs.h"
 #include "lib/vttm.h"
+#include "lib/vttm_audit.h"
 
 #define PAGE		4096ull
 #define ALL		VTTM_DOMAINS_ALL
@@ -826,43 +827,12 @@ static void test_mmap_pfnmap(void)
 /* TTM maps this many pages per 4 KiB fault (TTM_BO_VM_NUM_PREFAULT). */
 #define PREFAULT	16
 
-/*
- * The 2 MiB windows of BO @id that its audit shows backed by one run of
- * page frames starting 2 MiB-aligned: what TTM can map with a PMD.
- */
-static unsigned int huge_windows(u64 id, u64 size)
-{
-	char *audit = vttm_bo_audit(&dev, id);
-	unsigned long first, last, pfn0, pfn1, w, huge = 0;
-	const char *line = audit;
-
-	while ((line = strchr(line, '\n'))) {
-		line++;
-		if (sscanf(line, "  vram pfn %lx-%lx", &pfn0, &pfn1) == 2) {
-			first = 0;
-			last = pfn1 - pfn0;
-		} else if (sscanf(line, "  pages %lu-%lu pfn %lx-%lx", &first,
-				  &last, &pfn0, &pfn1) != 4) {
-			continue;
-		}
-		for (w = 0; w < size / SZ_2M; w++) {
-			unsigned long start = w * (SZ_2M / PAGE);
-
-			huge += start >= first &&
-				start + SZ_2M / PAGE - 1 <= last &&
-				(pfn0 + start - first) % (SZ_2M / PAGE) == 0;
-		}
-	}
-	free(audit);
-	return huge;
-}
-
 /* Touches @map and checks it took one fault per PMD-mappable window. */
 static void expect_faults(u32 handle, const u32 *map, u64 size,
 			  const char *what)
 {
 	u64 id = vttm_get_bo_info(dev.fd, handle).id;
-	unsigned int windows = size / SZ_2M, huge = huge_windows(id, size);
+	unsigned int windows = size / SZ_2M, huge = vttm_audit_huge_windows(&dev, id, size);
 	long want = huge + (windows - huge) * (SZ_2M / PAGE / PREFAULT);
 	long faults = touch_faults(map, size);
 

@@ -38,6 +38,7 @@
 #include "lib/igt_proto.h"
 #include "lib/vm.h"
 #include "lib/vttm.h"
+#include "lib/vttm_audit.h"
 
 #define PAGE		4096ull
 #define NSLOTS		16

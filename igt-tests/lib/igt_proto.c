@@ -205,7 +205,7 @@ static int status_to_code(int status)
 	}
 }
 
-static double now(void)
+double igt_now(void)
 {
 	struct timespec ts;
 
@@ -223,7 +223,7 @@ static int run_subtest(const struct igt_subtest *t)
 	sentinel("Starting subtest: %s", t->name);
 	kfd = kmsg_open();
 	fflush(NULL);	/* or the child would flush our buffers again */
-	start = now();
+	start = igt_now();
 	pid = fork();
 	if (pid == 0) {
 		/* Do not outlive the parent when igt_runner kills it. */
@@ -248,7 +248,7 @@ static int run_subtest(const struct igt_subtest *t)
 	}
 	result = code == IGT_EXIT_SUCCESS ? "SUCCESS" :
 		 code == IGT_EXIT_SKIP ? "SKIP" : "FAIL";
-	sentinel("Subtest %s: %s (%.3fs)", t->name, result, now() - start);
+	sentinel("Subtest %s: %s (%.3fs)", t->name, result, igt_now() - start);
 	return code;
 }
 
@@ -277,7 +277,8 @@ static void usage(FILE *f, const char *prog, struct igt_opt *const *extra,
 	fprintf(f, "\n  NAME may be a glob; without options every subtest runs.\n"
 		"  --describe prints what the test and its subtests check.\n");
 	for (i = 0; i < nextra; i++)
-		fprintf(f, "  --%-10s %s\n", extra[i]->name, extra[i]->help);
+		fprintf(f, "  --%s N%*s%s\n", extra[i]->name,
+			(int)(10 - strlen(extra[i]->name)), "", extra[i]->help);
 }
 
 /* Sets @o from the number @arg; false if @arg is not a number. */

@@ -156,6 +156,9 @@ void __igt_skip(const char *file, int line, const char *func,
 				 igt_errname(__e));			\
 	} while (0)
 
+/* CLOCK_MONOTONIC in seconds. */
+double igt_now(void);
+
 /* "EINVAL" for EINVAL and for -EINVAL; "0" for no error. */
 const char *igt_errname(int err);
 

@@ -47,28 +47,6 @@ struct vttm_usage vttm_read_usage(const struct vttm_dev *dev);
 void vttm_check_usage(const struct vttm_dev *dev,
 		      const struct vttm_usage *base);
 
-/*
- * The vttm_bos section of BO @id: its "bo" line and the indented lines
- * after it; NULL if the BO is not listed. The caller frees the result.
- */
-char *__vttm_bo_audit(const struct vttm_dev *dev, __u64 id);
-/* As __vttm_bo_audit(), but fails the subtest if the BO is not listed. */
-char *vttm_bo_audit(const struct vttm_dev *dev, __u64 id);
-
-/*
- * TTM's count of pages found with a reference it does not own
- * (debugfs ttm/foreign_page_refs), or -1 on a kernel without it.
- */
-int ttm_foreign_page_refs(void);
-
-/*
- * Checks the page lines of an audit from vttm_bo_audit() (each preceded by
- * a newline): @size bytes of plain pages. On a kernel that refcounts every
- * TTM page (it has ttm_foreign_page_refs()), each has refcount 1; on
- * upstream 7.3, only the first page of a chunk does, the others 0.
- */
-void vttm_check_audit_pages(const char *audit, __u64 size);
-
 int __vttm_create_bo(int fd, __u64 size, __u32 domains, __u32 preferred,
 		     __u32 flags, __u32 *handle);
 __u32 vttm_create_bo(int fd, __u64 size, __u32 domains, __u32 preferred);
