@@ -29,6 +29,7 @@
 #include "lib/bo_data.h"
 #include "lib/bo_env.h"
 #include "lib/guest_cmd.h"
+#include "lib/swap.h"
 #include "lib/svm_guest.h"
 #include "lib/vttm_audit.h"
 

@@ -28,6 +28,7 @@
 #include "lib/bo_race.h"
 #include "lib/fault_inject.h"
 #include "lib/guest_cmd.h"
+#include "lib/swap.h"
 
 #define BO_SIZE		COUNT_BO_SIZE
 

@@ -1,29 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * vttm_basic: the vttm uAPI (include/uapi/drm/vttm_drm.h) does what it says.
+/**
+ * TEST: vttm_basic
+ * Description: The vttm uAPI (include/uapi/drm/vttm_drm.h) does what it
+ *   says: BOs are created, placed, moved, evicted, swapped out and mapped
+ *   as documented, bad input gets the documented errno, memory handed out
+ *   is zeroed, and mappings are VM_PFNMAP, PMD-mapped where they can be,
+ *   and take no page references.
  *
  * Needs a vttm device: load vttm.ko and bind it to an ivshmem device (see
  * Documentation/gpu/vttm.rst); the subtests skip without one. Every subtest
  * checks at its end that vttm_usage in debugfs is back to what it was at
  * its start, so a leaked BO or page fails the subtest that leaked it.
- *
- * Subtests that back BOs up to shmem need swap space and skip without it;
- * swapout-needs-swap turns swap off for a moment and checks the error
- * returned then.
+ * Subtests that back BOs up to shmem need swap space and skip without it.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/swap.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
@@ -33,8 +31,10 @@
 
 #include "lib/igt_proto.h"
 #include "lib/procfs.h"
+#include "lib/swap.h"
 #include "lib/vttm.h"
 #include "lib/vttm_audit.h"
+#include "lib/vttm_data.h"
 
 #define PAGE		4096ull
 #define ALL		VTTM_DOMAINS_ALL
@@ -52,60 +52,13 @@ static void close_and_check_usage(const struct vttm_usage *base)
 	vttm_check_usage(&dev, base);
 }
 
-/* ---- data ------------------------------------------------------------- */
-
-static u32 pattern(u32 seed, size_t i)
-{
-	return seed ^ (u32)(i * 2654435761u);
-}
-
-static void fill(u32 *map, u64 size, u32 seed)
-{
-	size_t i;
-
-	for (i = 0; i < size / 4; i++)
-		map[i] = pattern(seed, i);
-}
-
-/*
- * Fails unless bytes @from to @to of @map hold what fill(@seed) put there,
- * or zeros for @seed 0.
+/**
+ * SUBTEST: create-info
+ * Description: CREATE in each domain (VRAM, TT, SYSTEM) rounds the size up to
+ *   pages; INFO reports domain, size, a new id, backing and flags;
+ *   MMAP_OFFSET and GEM_CLOSE work; a new BO reads as zeros and keeps what
+ *   is written through a mapping.
  */
-static void check_range(const u32 *map, u64 from, u64 to, u32 seed,
-			const char *what)
-{
-	size_t i;
-
-	for (i = from / 4; i < to / 4; i++) {
-		u32 want = seed ? pattern(seed, i) : 0;
-
-		if (map[i] != want)
-			igt_fail("%s: word %zu is %#x, expected %#x", what, i,
-				 map[i], want);
-	}
-}
-
-/* Fails unless @map holds fill(@seed), or zeros for @seed 0. */
-static void check(const u32 *map, u64 size, u32 seed, const char *what)
-{
-	check_range(map, 0, size, seed, what);
-}
-
-/* Checks @handle's data through @map and through a fresh mapping. */
-static void check_both(u32 handle, const u32 *map, u64 size,
-		       u32 seed, const char *what)
-{
-	u32 *fresh;
-
-	check(map, size, seed, what);
-	fresh = vttm_mmap_bo(dev.fd, handle, size);
-	check(fresh, size, seed, what);
-	munmap(fresh, size);
-}
-
-/* ---- subtests --------------------------------------------------------- */
-
-/* CREATE in each domain, INFO, MMAP_OFFSET and GEM_CLOSE. */
 static void test_create_info(void)
 {
 	static const u32 domains[] = { VRAM, TT, SYS };
@@ -149,9 +102,9 @@ static void test_create_info(void)
 
 		/* A new BO reads as zero, wherever it is. */
 		map = vttm_mmap_bo(dev.fd, handle, info.size);
-		check(map, info.size, 0, vttm_domain_name(domains[i]));
-		fill(map, info.size, 0x5eed0000 + i);
-		check_both(handle, map, info.size, 0x5eed0000 + i,
+		vttm_check(map, info.size, 0, vttm_domain_name(domains[i]));
+		vttm_fill(map, info.size, 0x5eed0000 + i);
+		vttm_check_bo(dev.fd, handle, map, info.size, 0x5eed0000 + i,
 			   vttm_domain_name(domains[i]));
 		munmap(map, info.size);
 
@@ -162,7 +115,10 @@ static void test_create_info(void)
 	close_and_check_usage(&base);
 }
 
-/* VRAM once used by another BO reads as zero in a new BO. */
+/**
+ * SUBTEST: vram-cleared
+ * Description: VRAM once used by another BO reads as zero in a new BO.
+ */
 static void test_vram_cleared(void)
 {
 	const u64 size = 64 * PAGE;
@@ -176,8 +132,8 @@ static void test_vram_cleared(void)
 	for (round = 0; round < 3; round++) {
 		handle = vttm_create_bo(dev.fd, size, VRAM, VRAM);
 		map = vttm_mmap_bo(dev.fd, handle, size);
-		check(map, size, 0, "new VRAM BO");
-		fill(map, size, 0xdead0000 + round);
+		vttm_check(map, size, 0, "new VRAM BO");
+		vttm_fill(map, size, 0xdead0000 + round);
 		munmap(map, size);
 		vttm_gem_close(dev.fd, handle);
 	}
@@ -185,10 +141,11 @@ static void test_vram_cleared(void)
 	close_and_check_usage(&base);
 }
 
-/*
- * Memory handed to userspace is zeroed first in every domain: BOs filled
- * with a marker are freed, then new BOs (which may get the same pages,
- * also after a round trip through swap) must read as zeros.
+/**
+ * SUBTEST: new-bo-zeroed
+ * Description: Memory handed to userspace is zeroed first in every domain:
+ *   BOs filled with a marker are freed, then new BOs (which may get the
+ *   same pages, also after a round trip through swap) read as zeros.
  */
 static void test_new_bo_zeroed(void)
 {
@@ -205,7 +162,7 @@ static void test_new_bo_zeroed(void)
 		for (i = 0; i < ARRAY_SIZE(handle); i++) {
 			handle[i] = vttm_create_bo(dev.fd, size, ALL, domains[d]);
 			map = vttm_mmap_bo(dev.fd, handle[i], size);
-			fill(map, size, 0x3a4b0000 + i);
+			vttm_fill(map, size, 0x3a4b0000 + i);
 			munmap(map, size);
 			if (i % 2 && have_swap())
 				igt_assert_eq(__vttm_move_bo(dev.fd, handle[i], SYS,
@@ -216,7 +173,7 @@ static void test_new_bo_zeroed(void)
 		for (i = 0; i < ARRAY_SIZE(handle); i++) {
 			handle[i] = vttm_create_bo(dev.fd, size, ALL, domains[d]);
 			map = vttm_mmap_bo(dev.fd, handle[i], size);
-			check(map, size, 0, domains[d] == TT ? "new TT BO" :
+			vttm_check(map, size, 0, domains[d] == TT ? "new TT BO" :
 			      domains[d] == SYS ? "new SYSTEM BO" : "new VRAM BO");
 			munmap(map, size);
 		}
@@ -226,6 +183,13 @@ static void test_new_bo_zeroed(void)
 	close_and_check_usage(&base);
 }
 
+/**
+ * SUBTEST: bad-create
+ * Description: CREATE refuses a zero size, no or unknown domains, a
+ *   preferred domain that is not exactly one allowed domain and unknown
+ *   flags with EINVAL, and sizes beyond the preferred domain or the
+ *   address space with E2BIG; valid flags still work.
+ */
 static void test_bad_create(void)
 {
 	struct vttm_usage base;
@@ -260,7 +224,12 @@ static void test_bad_create(void)
 	close_and_check_usage(&base);
 }
 
-/* Stale handles, double close, non-zero padding. */
+/**
+ * SUBTEST: bad-handle
+ * Description: Closed handles give EINVAL (GEM_CLOSE) and ENOENT (INFO,
+ *   MOVE, MMAP_OFFSET); non-zero padding gives EINVAL before the handle is
+ *   looked up.
+ */
 static void test_bad_handle(void)
 {
 	struct drm_vttm_bo_mmap_offset mo = { 0 };
@@ -296,6 +265,13 @@ static void test_bad_handle(void)
 	close_and_check_usage(&base);
 }
 
+/**
+ * SUBTEST: bad-move
+ * Description: MOVE refuses a domain the BO may not use, zero, several or
+ *   unknown domains, unknown flags, SWAPOUT to anything but SYSTEM and
+ *   non-zero padding (EINVAL), a BO larger than VRAM to VRAM (E2BIG), and moves
+ *   nothing then; EVICT refuses bad domains and padding.
+ */
 static void test_bad_move(void)
 {
 	struct drm_vttm_bo_move move = { 0 };
@@ -336,6 +312,12 @@ static void test_bad_move(void)
 	close_and_check_usage(&base);
 }
 
+/**
+ * SUBTEST: bad-mmap
+ * Description: mmap() of more than the BO, of a range inside it or
+ *   MAP_PRIVATE fails with EINVAL; a BO closed but kept alive by a mapping
+ *   cannot be mapped again (EACCES); a freed BO's offset is gone (EINVAL).
+ */
 static void test_bad_mmap(void)
 {
 	const u64 size = 4 * PAGE;
@@ -382,7 +364,10 @@ static void test_bad_mmap(void)
 	close_and_check_usage(&base);
 }
 
-/* Data written through a mapping survives every kind of move. */
+/**
+ * SUBTEST: move-data
+ * Description: Data written through a mapping survives every kind of move.
+ */
 static void test_move_data(void)
 {
 	static const u32 path[] = { TT, SYS, VRAM, SYS, TT, VRAM, TT, TT };
@@ -397,7 +382,7 @@ static void test_move_data(void)
 
 	handle = vttm_create_bo(dev.fd, size, ALL, VRAM);
 	map = vttm_mmap_bo(dev.fd, handle, size);
-	fill(map, size, seed);
+	vttm_fill(map, size, seed);
 
 	for (i = 0; i < ARRAY_SIZE(path); i++) {
 		u32 from = vttm_get_bo_domain(dev.fd, handle);
@@ -405,9 +390,9 @@ static void test_move_data(void)
 		vttm_move_bo(dev.fd, handle, path[i]);
 		snprintf(what, sizeof(what), "after %s -> %s",
 			 vttm_domain_name(from), vttm_domain_name(path[i]));
-		check_both(handle, map, size, seed, what);
+		vttm_check_bo(dev.fd, handle, map, size, seed, what);
 		/* Write in the new place too: the next move must carry it. */
-		fill(map, size, ++seed);
+		vttm_fill(map, size, ++seed);
 	}
 
 	munmap(map, size);
@@ -415,7 +400,10 @@ static void test_move_data(void)
 	close_and_check_usage(&base);
 }
 
-/* A SYSTEM BO never touched has no data; moving it yields zeros. */
+/**
+ * SUBTEST: move-untouched
+ * Description: A SYSTEM BO never touched has no data; moving it yields zeros.
+ */
 static void test_move_untouched(void)
 {
 	static const u32 targets[] = { VRAM, TT };
@@ -432,7 +420,7 @@ static void test_move_untouched(void)
 		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).backing_size, 0);
 		vttm_move_bo(dev.fd, handle, targets[i]);
 		map = vttm_mmap_bo(dev.fd, handle, size);
-		check(map, size, 0, vttm_domain_name(targets[i]));
+		vttm_check(map, size, 0, vttm_domain_name(targets[i]));
 		munmap(map, size);
 		vttm_gem_close(dev.fd, handle);
 	}
@@ -440,9 +428,11 @@ static void test_move_untouched(void)
 	close_and_check_usage(&base);
 }
 
-/*
- * VRAM full of four BOs: a fifth evicts the least recently used one. Moves
- * (even to the current domain) count as use; INFO and CPU faults do not.
+/**
+ * SUBTEST: evict-lru
+ * Description: VRAM full of four BOs: a fifth evicts the least recently
+ *   used one. Moves (even to the current domain) count as use; INFO and
+ *   CPU faults do not.
  */
 static void test_evict_lru(void)
 {
@@ -462,12 +452,12 @@ static void test_evict_lru(void)
 		bo[i] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
 		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), VRAM);
 		map[i] = vttm_mmap_bo(dev.fd, bo[i], quarter);
-		fill(map[i], quarter, 0x1a0 + i);
+		vttm_fill(map[i], quarter, 0x1a0 + i);
 	}
 	for (i = 0; i < 4; i++)
 		vttm_move_bo(dev.fd, bo[order[i]], VRAM);
 	/* Neither of these makes BO 2 recently used. */
-	check(map[2], quarter, 0x1a2, "BO 2 before eviction");
+	vttm_check(map[2], quarter, 0x1a2, "BO 2 before eviction");
 	vttm_get_bo_info(dev.fd, bo[2]);
 
 	bo[4] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
@@ -489,7 +479,7 @@ static void test_evict_lru(void)
 	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
 
 	for (i = 0; i < 4; i++) {
-		check(map[i], quarter, 0x1a0 + i, "evicted or not");
+		vttm_check(map[i], quarter, 0x1a0 + i, "evicted or not");
 		munmap(map[i], quarter);
 	}
 	for (i = 0; i < ARRAY_SIZE(bo); i++)
@@ -497,7 +487,10 @@ static void test_evict_lru(void)
 	close_and_check_usage(&base);
 }
 
-/* EVICT empties VRAM into TT and TT into SYSTEM, keeping the data. */
+/**
+ * SUBTEST: evict-domain
+ * Description: EVICT empties VRAM into TT and TT into SYSTEM, keeping the data.
+ */
 static void test_evict_domain(void)
 {
 	const u64 size = 16 * PAGE;
@@ -511,7 +504,7 @@ static void test_evict_domain(void)
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
 		bo[i] = vttm_create_bo(dev.fd, size, ALL, i == 2 ? TT : VRAM);
 		map[i] = vttm_mmap_bo(dev.fd, bo[i], size);
-		fill(map[i], size, 0xe0 + i);
+		vttm_fill(map[i], size, 0xe0 + i);
 	}
 
 	igt_assert_eq(__vttm_evict(dev.fd, VRAM), 0);
@@ -525,7 +518,8 @@ static void test_evict_domain(void)
 	igt_assert_eq(u.tt_used, 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
 		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), SYS);
-		check_both(bo[i], map[i], size, 0xe0 + i, "after EVICT");
+		vttm_check_bo(dev.fd, bo[i], map[i], size, 0xe0 + i,
+			      "after EVICT");
 	}
 
 	/* Nothing to evict is not an error. */
@@ -558,48 +552,15 @@ static void check_swapout_needs_swap(void)
 	close_and_check_usage(&base);
 }
 
-#define MAX_SWAPS	8
-
-/*
- * The test VM normally has swap on, which the swapout subtests need. Turn
- * it off around the check and back on in this process whatever the check's
- * outcome: the check runs in a child, as a failed assertion ends its
- * process.
+/**
+ * SUBTEST: swapout-needs-swap
+ * Description: Without swap space, TTM does not back up: a SWAPOUT move
+ *   and EVICT of SYSTEM fail with ENOSPC (the move itself happens).
  */
 static void test_swapout_needs_swap(void)
 {
-	char swaps[MAX_SWAPS][256], line[512];
-	int n = 0, i, status;
-	FILE *f;
-	pid_t pid;
-
-	f = fopen("/proc/swaps", "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (line[0] == '/' && n < MAX_SWAPS &&
-		    sscanf(line, "%255s", swaps[n]) == 1)
-			n++;
-	fclose(f);
-	for (i = 0; i < n; i++)
-		igt_assert_f(!swapoff(swaps[i]), "swapoff %s: %s", swaps[i],
-			     strerror(errno));
-
-	fflush(NULL);
-	pid = fork();
-	igt_assert(pid >= 0);
-	if (pid == 0) {
-		check_swapout_needs_swap();
-		_exit(0);
-	}
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-
-	for (i = 0; i < n; i++)
-		igt_assert_f(!swapon(swaps[i], 0), "swapon %s: %s", swaps[i],
-			     strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == IGT_EXIT_SKIP)
-		igt_skip("the check with swap off skipped");
-	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		     "the check with swap off failed (status %#x)", status);
+	/* The test VM normally has swap on, which the other subtests need. */
+	run_with_swap_off(check_swapout_needs_swap);
 }
 
 static void swap_out(u32 handle)
@@ -613,7 +574,12 @@ static void swap_out(u32 handle)
 	igt_assert_eq(info.backing_size, 0);
 }
 
-/* Data survives a forced swapout, and comes back on a fault or a move. */
+/**
+ * SUBTEST: swapout
+ * Description: Data survives a forced swapout, and comes back on a fault or a
+ *   move; swapping out or moving to SYSTEM what is swapped out is a no-op.
+ *   Needs swap space.
+ */
 static void test_swapout(void)
 {
 	static const u32 from[] = { TT, VRAM, SYS };
@@ -630,7 +596,7 @@ static void test_swapout(void)
 		u32 handle = vttm_create_bo(dev.fd, size, ALL, from[i]), *map;
 
 		map = vttm_mmap_bo(dev.fd, handle, size);
-		fill(map, size, 0x5a0 + i);
+		vttm_fill(map, size, 0x5a0 + i);
 		swap_out(handle);
 		u = vttm_read_usage(&dev);
 		igt_assert_eq(u.backed_up, base.backed_up + size / PAGE);
@@ -643,10 +609,10 @@ static void test_swapout(void)
 
 		if (back[i] == SYS) {
 			/* Swapped in by the fault. */
-			check(map, size, 0x5a0 + i, "faulted back in");
+			vttm_check(map, size, 0x5a0 + i, "faulted back in");
 		} else {
 			vttm_move_bo(dev.fd, handle, back[i]);
-			check_both(handle, map, size, 0x5a0 + i,
+			vttm_check_bo(dev.fd, handle, map, size, 0x5a0 + i,
 				   "moved back in");
 		}
 		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED, 0);
@@ -662,7 +628,11 @@ static void test_swapout(void)
 	close_and_check_usage(&base);
 }
 
-/* EVICT of SYSTEM backs up every resident SYSTEM BO. */
+/**
+ * SUBTEST: evict-system
+ * Description: EVICT of SYSTEM backs up every resident SYSTEM BO. Needs
+ *   swap space.
+ */
 static void test_evict_system(void)
 {
 	const u64 size = 16 * PAGE;
@@ -677,19 +647,23 @@ static void test_evict_system(void)
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
 		bo[i] = vttm_create_bo(dev.fd, size, ALL, SYS);
 		map[i] = vttm_mmap_bo(dev.fd, bo[i], size);
-		fill(map[i], size, 0xe5 + i);
+		vttm_fill(map[i], size, 0xe5 + i);
 	}
 	igt_assert_eq(__vttm_evict(dev.fd, SYS), 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
 		igt_assert(vttm_get_bo_info(dev.fd, bo[i]).flags & VTTM_INFO_SWAPPED);
-		check(map[i], size, 0xe5 + i, "after EVICT of SYSTEM");
+		vttm_check(map[i], size, 0xe5 + i, "after EVICT of SYSTEM");
 		munmap(map[i], size);
 		vttm_gem_close(dev.fd, bo[i]);
 	}
 	close_and_check_usage(&base);
 }
 
-/* Reclaim (here: drop_caches) backs BOs up through vttm's shrinker. */
+/**
+ * SUBTEST: shrinker
+ * Description: Reclaim (here: drop_caches) backs BOs up through vttm's
+ *   shrinker.
+ */
 static void test_shrinker(void)
 {
 	const u64 size = 256 * PAGE;
@@ -703,7 +677,7 @@ static void test_shrinker(void)
 
 	handle = vttm_create_bo(dev.fd, size, ALL, TT);
 	map = vttm_mmap_bo(dev.fd, handle, size);
-	fill(map, size, 0x5421);
+	vttm_fill(map, size, 0x5421);
 
 	fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 	igt_require(fd >= 0);
@@ -712,14 +686,18 @@ static void test_shrinker(void)
 
 	igt_assert(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
 	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), SYS);
-	check(map, size, 0x5421, "after the shrinker");
+	vttm_check(map, size, 0x5421, "after the shrinker");
 
 	munmap(map, size);
 	vttm_gem_close(dev.fd, handle);
 	close_and_check_usage(&base);
 }
 
-/* Mapping and faulting a BO takes no page references. */
+/**
+ * SUBTEST: page-audit
+ * Description: Mapping and faulting a BO takes no page references: vttm's
+ *   page audit does not change, and VRAM has no struct pages.
+ */
 static void test_page_audit(void)
 {
 	const u64 size = 64 * PAGE;
@@ -738,7 +716,7 @@ static void test_page_audit(void)
 	before = vttm_bo_audit(&dev, id);
 	vttm_check_audit_pages(before, size);
 	map = vttm_mmap_bo(dev.fd, handle, size);
-	fill(map, size, 0xa0d17);
+	vttm_fill(map, size, 0xa0d17);
 	after = vttm_bo_audit(&dev, id);
 	igt_assert_f(!strcmp(before, after),
 		     "faults changed the audit:\n%s---\n%s", before, after);
@@ -753,7 +731,7 @@ static void test_page_audit(void)
 	/* VRAM: page frames without struct pages. */
 	vttm_move_bo(dev.fd, handle, VRAM);
 	map = vttm_mmap_bo(dev.fd, handle, size);
-	check(map, size, 0xa0d17, "VRAM");
+	vttm_check(map, size, 0xa0d17, "VRAM");
 	before = vttm_bo_audit(&dev, id);
 	igt_assert(sscanf(strchr(before, '\n') + 1,
 			  "  vram pfn %lx-%lx struct_page %95s",
@@ -767,12 +745,12 @@ static void test_page_audit(void)
 	close_and_check_usage(&base);
 }
 
-/* ---- mmap-pfnmap ------------------------------------------------------- */
-
-/*
- * BO mappings are VM_PFNMAP | VM_IO and never VM_MIXEDMAP in every domain,
- * also after a move, and GUP refuses them: process_vm_readv() from the
- * mapping fails with EFAULT instead of taking page references.
+/**
+ * SUBTEST: mmap-pfnmap
+ * Description: BO mappings are VM_PFNMAP | VM_IO and never VM_MIXEDMAP in
+ *   every domain, also after a move, and GUP refuses them:
+ *   process_vm_readv() from the mapping fails with EFAULT instead of
+ *   taking page references.
  */
 static void test_mmap_pfnmap(void)
 {
@@ -794,7 +772,7 @@ static void test_mmap_pfnmap(void)
 		char flags[512];
 		ssize_t n;
 
-		fill(map, size, 0x9f + i);
+		vttm_fill(map, size, 0x9f + i);
 		vma_flags(map, flags, sizeof(flags));
 		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
 			     has_flag(flags, VMFLAG_IO) &&
@@ -809,7 +787,7 @@ static void test_mmap_pfnmap(void)
 
 		/* A move replaces the backing, not the VMA. */
 		vttm_move_bo(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
-		check(map, size, 0x9f + i, "after the move");
+		vttm_check(map, size, 0x9f + i, "after the move");
 		vma_flags(map, flags, sizeof(flags));
 		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
 			     !has_flag(flags, VMFLAG_MIXEDMAP),
@@ -821,8 +799,6 @@ static void test_mmap_pfnmap(void)
 	close_and_check_usage(&base);
 }
 
-/* ---- mmap-huge --------------------------------------------------------- */
-
 #define SZ_2M		(2ull << 20)
 /* TTM maps this many pages per 4 KiB fault (TTM_BO_VM_NUM_PREFAULT). */
 #define PREFAULT	16
@@ -832,7 +808,8 @@ static void expect_faults(u32 handle, const u32 *map, u64 size,
 			  const char *what)
 {
 	u64 id = vttm_get_bo_info(dev.fd, handle).id;
-	unsigned int windows = size / SZ_2M, huge = vttm_audit_huge_windows(&dev, id, size);
+	unsigned int windows = size / SZ_2M;
+	unsigned int huge = vttm_audit_huge_windows(&dev, id, size);
 	long want = huge + (windows - huge) * (SZ_2M / PAGE / PREFAULT);
 	long faults = touch_faults(map, size);
 
@@ -844,41 +821,13 @@ static void expect_faults(u32 handle, const u32 *map, u64 size,
 			 what, huge, windows);
 }
 
-/*
- * In a forked child: checks bytes @from to @to of @map hold fill(@seed),
- * then writes the word at @from back unchanged. The child must exit 0, or
- * die of @want_sig.
- */
-static void child_read_then_write(u32 *map, u64 from, u64 to, u32 seed,
-				  int want_sig)
-{
-	pid_t pid = fork();
-	int status;
-
-	igt_assert(pid >= 0);
-	if (pid == 0) {
-		check_range(map, from, to, seed, "in a forked child");
-		/* The KVM selftests library catches SIGSEGV; die of it. */
-		signal(SIGSEGV, SIG_DFL);
-		*(volatile u32 *)&map[from / 4] = map[from / 4];
-		_exit(0);
-	}
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-	if (want_sig)
-		igt_assert_f(WIFSIGNALED(status) && WTERMSIG(status) == want_sig,
-			     "the child's write to a read-only BO mapping: status %#x, expected signal %d",
-			     status, want_sig);
-	else
-		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			     "the forked child exited with status %#x", status);
-}
-
-/*
- * A 4 MiB BO is mapped 2 MiB-aligned and with one PMD per window whose
- * memory is contiguous and aligned (always in VRAM, in TT when the pool
- * gave it big chunks): one page fault per window instead of one per 16
- * pages. Moves zap the PMDs, partial munmap and mprotect split them, fork
- * copies the mapping, and the data survives all of it.
+/**
+ * SUBTEST: mmap-huge
+ * Description: A 4 MiB BO is mapped 2 MiB-aligned and with one PMD per
+ *   window whose memory is contiguous and aligned (always in VRAM, in TT
+ *   when the pool gave it big chunks): one page fault per window instead
+ *   of one per 16 pages. Moves zap the PMDs, partial munmap and mprotect
+ *   split them, fork copies the mapping, and the data survives all of it.
  */
 static void test_mmap_huge(void)
 {
@@ -895,24 +844,24 @@ static void test_mmap_huge(void)
 	igt_assert_f(((uintptr_t)map & (SZ_2M - 1)) == 0,
 		     "a 4 MiB BO is mapped at %p, not 2 MiB-aligned", map);
 	expect_faults(handle, map, size, "VRAM");
-	fill(map, size, 0x4a);
+	vttm_fill(map, size, 0x4a);
 	igt_assert_eq(touch_faults(map, size), 0);
-	check_both(handle, map, size, 0x4a, "VRAM, through PMDs");
+	vttm_check_bo(dev.fd, handle, map, size, 0x4a, "VRAM, through PMDs");
 
 	vttm_move_bo(dev.fd, handle, TT);
 	expect_faults(handle, map, size, "after the move to TT");
-	check_both(handle, map, size, 0x4a, "TT, through PMDs");
+	vttm_check_bo(dev.fd, handle, map, size, 0x4a, "TT, through PMDs");
 
 	/* A hole in the first window: the second keeps its PMD. */
 	igt_assert_eq(munmap(map + 3 * PAGE / 4, PAGE), 0);
-	check_range(map, 0, 3 * PAGE, 0x4a, "below the hole");
-	check_range(map, 4 * PAGE, size, 0x4a, "above the hole");
+	vttm_check_range(map, 0, 3 * PAGE, 0x4a, "below the hole");
+	vttm_check_range(map, 4 * PAGE, size, 0x4a, "above the hole");
 	igt_assert_eq(touch_faults(hi, SZ_2M), 0);
 
-	child_read_then_write(map, SZ_2M, size, 0x4a, 0);
+	vttm_check_in_child(map, SZ_2M, size, 0x4a, 0);
 	igt_assert_eq(mprotect(hi, SZ_2M, PROT_READ), 0);
-	check_range(map, SZ_2M, size, 0x4a, "read-only");
-	child_read_then_write(map, SZ_2M, size, 0x4a, SIGSEGV);
+	vttm_check_range(map, SZ_2M, size, 0x4a, "read-only");
+	vttm_check_in_child(map, SZ_2M, size, 0x4a, SIGSEGV);
 
 	igt_assert_eq(munmap(map, size), 0);
 	vttm_gem_close(dev.fd, handle);

@@ -216,17 +216,3 @@ const char *vttm_domain_name(__u32 domain)
 	       domain == VTTM_DOMAIN_TT ? "TT" :
 	       domain == VTTM_DOMAIN_SYSTEM ? "SYSTEM" : "?";
 }
-
-bool have_swap(void)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	long long kb = 0;
-	char line[128];
-
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SwapFree: %lld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb > 0;
-}

@@ -65,7 +65,5 @@ void *vttm_mmap_bo(int fd, __u32 handle, __u64 size);
 
 const char *vttm_domain_name(__u32 domain);
 
-/* Whether the system has free swap space (SwapFree in /proc/meminfo). */
-bool have_swap(void);
 
 #endif
