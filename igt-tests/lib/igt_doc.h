@@ -25,8 +25,9 @@
  *   @vgem: vgem (gem-shmem)
  *
  * which makes vttm-first-write and vgem-first-write, each description
- * with %arg[1] replaced by the value's text ("vttm (TTM)"). Other text in
- * the comments is left alone.
+ * with %arg[1] replaced by the value's text ("vttm (TTM)"). Values listed
+ * once serve every SUBTEST: of the same comment that lists none. Other
+ * text in the comments is left alone.
  *
  * lib/igt_doc.py turns NAME.c into NAME.doc.c, one struct igt_doc linked
  * into the binary (binaries without one get an empty doc).

@@ -10,7 +10,8 @@ Fields, in any /* */ comment, one per line after the comment's " * ":
   Description: TEXT          of the TEST or of the SUBTEST(s) before it
   arg[N]:                    then "@value: TEXT" lines: %arg[N] in SUBTEST
                              names becomes each value, in descriptions the
-                             value's TEXT
+                             value's TEXT; the values serve every SUBTEST
+                             of the same comment that lists none
 A field's text goes on over the following lines up to a blank line or the
 next field. Everything else in comments is ignored.
 """
@@ -50,14 +51,15 @@ class Group:
     def __init__(self):
         self.names, self.description, self.args = [], None, {}
 
-    def expand(self, fail):
+    def expand(self, fail, comment_args):
         out = []
         for name in self.names:
             used = sorted({int(n) for n in re.findall(r"%arg\[(\d+)\]", name)})
+            args = {n: self.args.get(n) or comment_args.get(n) for n in used}
             for n in used:
-                if not self.args.get(n):
+                if not args[n]:
                     fail(f"SUBTEST: {name} uses %arg[{n}], which lists no values")
-            combos = itertools.product(*(self.args[n] for n in used)) if used else [()]
+            combos = itertools.product(*(args[n] for n in used)) if used else [()]
             for combo in combos:
                 sub, desc = name, self.description or ""
                 for n, (value, text) in zip(used, combo):
@@ -70,6 +72,7 @@ class Group:
 def parse(path):
     test = test_desc = None
     subtests, group, field, arg = [], None, None, None
+    pending = []  # groups of the current comment, expanded at its end
 
     def fail(msg):
         sys.exit(f"{path}: {msg}")
@@ -79,8 +82,20 @@ def parse(path):
         if group:
             if group.description is None:
                 fail(f"SUBTEST: {group.names[0]} has no Description:")
-            subtests.extend(group.expand(fail))
+            pending.append(group)
         group = None
+
+    def end_comment():
+        # A group without values for an %arg[N] it uses takes those listed
+        # elsewhere in the same comment.
+        flush()
+        comment_args = {}
+        for g in pending:
+            for n, values in g.args.items():
+                comment_args.setdefault(n, values)
+        for g in pending:
+            subtests.extend(g.expand(fail, comment_args))
+        pending.clear()
 
     with open(path) as f:
         src = f.read()
@@ -89,6 +104,7 @@ def parse(path):
             field = None  # a blank line ends a field
             if text is None:
                 arg = None
+                end_comment()
             continue
         m = FIELD.match(text.strip()) if not text[0].isspace() else None
         v = VALUE.match(text.strip()) if arg is not None else None
@@ -126,7 +142,7 @@ def parse(path):
             i = field[1]
             name, t = group.args[arg][i]
             group.args[arg][i] = (name, t + " " + text.strip())
-    flush()
+    end_comment()
     seen = set()
     for name, _ in subtests:
         if name in seen:
