@@ -33,3 +33,4 @@ awk '
 		for (i = 1; i <= n; i++)
 			printf "%-48s %12s %12s\n", order[i], v[1, order[i]], v[2, order[i]]
 	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" | tee "$out/table.txt"
+log "bench: table in build/bench/table.txt, each kernel's run in build/bench/{baseline,patched}/ (docs/results.md records measured runs)"
