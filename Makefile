@@ -99,8 +99,9 @@ KIND ?= patched
 RUN_KERNEL_patched := kernel
 RUN_KERNEL_baseline := baseline
 RUN_KERNEL_debug := debug
-run: $(or $(RUN_KERNEL_$(KIND)),$(error KIND=$(KIND): patched, baseline or debug)) \
-		rootfs tests $(if $(filter virtgpu_blob% drm_virtgpu%,$(T)),vmm-rootfs)
+run: $(RUN_KERNEL_$(KIND)) rootfs tests \
+		$(if $(filter virtgpu_blob% drm_virtgpu%,$(T)),vmm-rootfs)
+	@test -n "$(RUN_KERNEL_$(KIND))" || { echo "KIND=$(KIND): patched, baseline or debug"; exit 2; }
 	@test -n "$(T)" || { echo "make run T=BINARY[@SUBTEST], e.g. T=vttm_basic@create-info"; exit 2; }
 	$(S)/run-test.sh --kernel $(KIND) '$(T)' -- $(ARGS)
 
