@@ -18,7 +18,7 @@ export ARCH
 .PHONY: all deps fetch kernel baseline debug patches rootfs vmm-rootfs tests check \
 	check-baseline \
 	check-debug \
-	compare bench soak demo shell clean help
+	compare bench soak demo run shell clean help
 
 all: kernel rootfs vmm-rootfs tests
 
@@ -91,6 +91,19 @@ soak: kernel rootfs tests
 ## demo       main job: build, boot, run the KVM demo in the test VM
 demo: kernel rootfs tests
 	$(S)/demo.sh
+
+## run        one test in the VM its suite uses: make run T=vttm_basic@create-info
+##            (T=BINARY[@SUBTEST], SUBTEST a glob; T=kunit@SUITE; KIND=patched,
+##            baseline or debug; ARGS="--moves 100" for the binary)
+KIND ?= patched
+RUN_KERNEL_patched := kernel
+RUN_KERNEL_baseline := baseline
+RUN_KERNEL_debug := debug
+run: $(RUN_KERNEL_$(KIND)) rootfs tests \
+		$(if $(filter virtgpu_blob% drm_virtgpu%,$(T)),vmm-rootfs)
+	@test -n "$(RUN_KERNEL_$(KIND))" || { echo "KIND=$(KIND): patched, baseline or debug"; exit 2; }
+	@test -n "$(T)" || { echo "make run T=BINARY[@SUBTEST], e.g. T=vttm_basic@create-info"; exit 2; }
+	$(S)/run-test.sh --kernel $(KIND) '$(T)' -- $(ARGS)
 
 ## shell      boot the patched kernel with a shell on this terminal
 shell: kernel rootfs

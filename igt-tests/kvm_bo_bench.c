@@ -251,7 +251,7 @@ static void bench_write_notify(void)
 
 int main(int argc, char **argv)
 {
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	struct bo_provider p;
 
 	window_size = (argc > 1 ? strtoull(argv[1], NULL, 0) : 256) << 20;

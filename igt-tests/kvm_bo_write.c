@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
+/**
  * TEST: kvm_bo_write
  * Description: Guest writes to BOs of every provider plugged into a memslot:
  *   the first write to a page, a write after the guest or the host read it,
@@ -148,12 +148,12 @@ static void wvm_create(struct wvm *t)
 }
 
 /*
- * Runs the vCPU to its next exit and returns KVM_RUN's errno (0 if it
+ * Runs the vCPU to its next exit and returns -errno of KVM_RUN (0 if it
  * succeeded); a failed guest assertion fails the subtest.
  */
 static int wvm_run(struct wvm *t, struct ucall *uc)
 {
-	int ret = _vcpu_run(t->vcpu), err = ret ? errno : 0;
+	int ret = _vcpu_run(t->vcpu), err = ret ? -errno : 0;
 
 	memset(uc, 0, sizeof(*uc));
 	if (!err && get_ucall(t->vcpu, uc) == UCALL_ABORT)
@@ -202,7 +202,7 @@ static struct wstats wstats_read(struct wvm *t)
 }
 
 /* Opens the provider @name, or skips. */
-static void provider_require(struct bo_provider *p, struct vttm_device *dev,
+static void provider_require(struct bo_provider *p, struct vttm_dev *dev,
 			     const char *name)
 {
 	igt_require_kvm();
@@ -247,7 +247,7 @@ static void require_store(enum store store)
 
 /* A provider, a BO of it and a VM with an empty window: one subtest's setup. */
 struct wcase {
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	struct bo_provider p;
 	struct hm_bo bo;
 	struct wvm t;
@@ -274,7 +274,7 @@ static void wcase_plug(struct wcase *c, u32 flags)
 	int err = __hostmem_plug(&c->t.hm, c->bo.map, BO_SIZE, flags);
 
 #ifdef __aarch64__
-	if (err == EINVAL)
+	if (err == -EINVAL)
 		igt_skip("arm64 KVM refuses a memslot over this %s mapping (flags %#x): EINVAL",
 			 c->p.name, flags);
 #endif
@@ -411,7 +411,7 @@ static void prot_read_mapping(const char *provider)
 	igt_assert(run->mmio.is_write);
 	igt_assert_eq_u64(run->mmio.phys_addr, WIN);
 #else
-	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
+	igt_assert_f(err == -EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
 		     igt_errname(err), exit_reason_str(run->exit_reason));
 #endif
 	igt_assert_eq_u64(*(volatile u64 *)c.bo.map, 0x600d);
@@ -444,7 +444,7 @@ static void unmapped_under_memslot(const char *provider)
 	wcmd = (struct wcmd) { OP_READ, 1, 0, 0 };
 	sync_global_to_guest(c.t.vm, wcmd);
 	err = wvm_run(&c.t, &uc);
-	igt_assert_f(err == EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
+	igt_assert_f(err == -EFAULT, "expected KVM_RUN to fail with EFAULT, got %s (exit reason %s)",
 		     igt_errname(err), exit_reason_str(c.t.vcpu->run->exit_reason));
 
 	kvm_vm_free(c.t.vm);
@@ -452,12 +452,13 @@ static void unmapped_under_memslot(const char *provider)
 	bo_provider_fini(&c.p);
 }
 
-/*
- * qxl cannot move a BO on request, but TTM evicts it from VRAM to system
- * memory when new BOs need the room. A BO the guest has mapped and read
- * keeps its data through that, the guest's next access faults again (KVM
- * was told through the MMU notifier), and guest writes after the eviction
- * land in the BO.
+/**
+ * SUBTEST: qxl-evict-under-pressure
+ * Description: qxl cannot move a BO on request, but TTM evicts it from
+ *   VRAM to system memory when new BOs need the room. A BO the guest has
+ *   mapped and read keeps its data through that, the guest's next access
+ *   faults again (KVM was told through the MMU notifier), and guest writes
+ *   after the eviction land in the BO.
  */
 static void qxl_evict_under_pressure(void)
 {
@@ -482,7 +483,7 @@ static void qxl_evict_under_pressure(void)
 	 * evicts the least recently used ones, the oldest being ours.
 	 */
 	err = bo_provider_qxl_pressure(&c.p, 128ull << 20, 4ull << 20);
-	igt_assert_f(!err || err == ENOMEM, "qxl: allocating under pressure failed with %s",
+	igt_assert_f(!err || err == -ENOMEM, "qxl: allocating under pressure failed with %s",
 		     igt_errname(err));
 
 	s0 = wstats_read(&c.t);
@@ -566,6 +567,65 @@ static void dirty_log(const char *provider)
 	wcase_close(&c);
 }
 
+/**
+ * SUBTEST: %arg[1]-first-write
+ * Description: The guest's first write (an 8-byte mov) to each page of a
+ *   BO plugged into a memslot lands in the BO, KVM_RUN does not fail, and
+ *   KVM maps the page writable instead of emulating the write (x86: no
+ *   instruction emulated). Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-write-after-guest-read
+ * Description: The same after the guest read every page (so KVM may have
+ *   mapped it read-only first). Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-write-after-host-read
+ * Description: The same after the host read every page through its
+ *   mapping. Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-store-sse
+ * Description: The first write to each page as an SSE movdqu (16 bytes),
+ *   as GPU uploads store: the data lands and nothing is emulated. x86
+ *   only. Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-store-avx
+ * Description: The same with an AVX vmovdqu (32 bytes); skips without
+ *   AVX. x86 only. Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-store-rep-movs
+ * Description: The same with rep movsb (64 bytes). x86 only. Provider:
+ *   %arg[1].
+ *
+ * SUBTEST: %arg[1]-readonly-memslot
+ * Description: A read-only memslot over a BO: a guest write is an MMIO
+ *   exit carrying the data (KVM never writes through a read-only memslot),
+ *   the BO is unchanged, and reads still come from the BO. Provider:
+ *   %arg[1].
+ *
+ * SUBTEST: %arg[1]-prot-read-mapping
+ * Description: A writable memslot over a mapping the VMM made read-only
+ *   (mprotect): KVM does not write through it; x86 reports the write as
+ *   MMIO, arm64 fails KVM_RUN with EFAULT, and the BO is unchanged.
+ *   Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-unmapped-under-memslot
+ * Description: The VMM unmaps and frees a BO but leaves its memslot: a
+ *   guest access fails KVM_RUN with EFAULT, never data, a hang or a kernel
+ *   report. Provider: %arg[1].
+ *
+ * SUBTEST: %arg[1]-dirty-log
+ * Description: After the guest writes every Nth page of a BO in a
+ *   dirty-logged memslot, KVM's dirty log holds exactly those pages, and
+ *   the data landed (for vgem: the write-notify fault is logged like any
+ *   write fault). Provider: %arg[1].
+ *
+ * arg[1]:
+ *
+ * @vttm: vttm (TTM, writable PTEs)
+ * @qxl: qxl (TTM on QEMU's qxl device; skips without one)
+ * @vgem: vgem (gem-shmem: VM_PFNMAP with .pfn_mkwrite, PTEs start
+ *   write-protected)
+ * @udmabuf: udmabuf (a dma-buf over sealed memfd pages)
+ */
 #define PROVIDER_SUBTESTS(prov)						\
 static void prov##_first_write(void)					\
 { write_case(#prov, UNTOUCHED, STORE_MOV); }				\

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
+/**
  * TEST: kvm_selftests
  * Description: The KVM selftests the series adds to
  *   tools/testing/selftests/kvm, run under igt_runner. Each subtest runs one
@@ -47,6 +47,13 @@ static void run_selftest(const char *name)
 		     WEXITSTATUS(status));
 }
 
+/**
+ * SUBTEST: pfnmap-write
+ * Description: tools/testing/selftests/kvm/pfnmap_write_test: a vgem BO (a
+ *   write-notify VM_PFNMAP mapping) in a memslot; guest writes after
+ *   nothing, after a guest read and after a host read land in the BO, with
+ *   no KVM_RUN error and (x86) no emulated write.
+ */
 static void pfnmap_write(void)
 {
 	run_selftest("pfnmap_write_test");

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * kvm_smoke: KVM works at all in the test VM. Later tests build VMs the same
- * ways: with the selftests library (guest code in C, ucalls) or barebones
- * (hand-written real-mode code, exits seen directly).
+/**
+ * TEST: kvm_smoke
+ * Description: KVM works at all in the test VM (nested under QEMU): VMs,
+ *   vCPUs, ucalls, exits to user space and memslot checks. Later tests
+ *   build VMs the same ways: with the selftests library (guest code in C,
+ *   ucalls) or barebones (hand-written real-mode code, exits seen
+ *   directly).
  */
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -11,6 +14,12 @@
 
 #include "lib/vm.h"
 
+/**
+ * SUBTEST: create-vm
+ * Description: /dev/kvm answers KVM_GET_API_VERSION (12) and
+ *   KVM_CHECK_EXTENSION, and creates a VM that answers capability queries
+ *   on its own fd.
+ */
 static void create_vm(void)
 {
 	int kvm, vm;
@@ -43,6 +52,12 @@ static void guest_sync_loop(void)
 	GUEST_DONE();
 }
 
+/**
+ * SUBTEST: ucall-roundtrip
+ * Description: A guest written in C (the KVM selftests library) reads a
+ *   value the host put into its memory, reports through ucalls and writes
+ *   a result the host reads back.
+ */
 static void ucall_roundtrip(void)
 {
 	struct kvm_vcpu *vcpu;
@@ -70,6 +85,12 @@ static void ucall_roundtrip(void)
 #define RAW_PORT	0x10
 #define RAW_BYTE	0x42
 
+/**
+ * SUBTEST: run-to-hlt
+ * Description: A barebones real-mode guest of a few hand-written
+ *   instructions exits to user space with port I/O, then with HLT, at the
+ *   expected RIP.
+ */
 static void run_to_hlt(void)
 {
 	/* mov $RAW_BYTE, %al; out %al, $RAW_PORT; hlt (valid in real mode) */
@@ -108,6 +129,12 @@ static void run_to_hlt(void)
 	munmap(mem, page);
 }
 
+/**
+ * SUBTEST: bad-memslot
+ * Description: KVM_SET_USER_MEMORY_REGION refuses unaligned sizes and
+ *   addresses, slot ids beyond KVM_CAP_NR_MEMSLOTS, deleting a slot that
+ *   does not exist (EINVAL) and overlapping slots (EEXIST).
+ */
 static void bad_memslot(void)
 {
 	long page = getpagesize();
@@ -159,12 +186,16 @@ static void guest_touch_hole(void)
 	GUEST_FAIL("read from the hole did not exit");
 }
 
-/*
- * A memslot over host memory the process cannot access is accepted (KVM only
- * checks that the range is user space), but a guest access to it fails
- * KVM_RUN with EFAULT (hva_to_pfn() finds no usable page). The guest runs
- * with paging on so that the access faults through the MMU, not through the
- * instruction emulator that may run real-mode code and fails differently.
+/**
+ * SUBTEST: unmapped-memslot
+ * Description: A memslot over host memory the process cannot access is
+ *   accepted (KVM only checks that the range is user space), but a guest
+ *   access to it fails KVM_RUN with EFAULT (hva_to_pfn() finds no usable
+ *   page).
+ *
+ * The guest runs with paging on so that the access faults through the MMU,
+ * not through the instruction emulator that may run real-mode code and
+ * fails differently.
  */
 static void unmapped_memslot(void)
 {

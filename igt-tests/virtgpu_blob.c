@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * virtgpu_blob: virtio-gpu blob resources mapped into user space and into a
- * KVM guest, on a real (emulated) device: QEMU's virtio-gpu-gl-pci with
- * blob=true and a hostmem region, virgl on the host.
+/**
+ * TEST: virtgpu_blob
+ * Description: virtio-gpu blob resources mapped into user space and into a
+ *   KVM guest, on a real (emulated) device: QEMU's virtio-gpu-gl-pci with
+ *   blob=true and a hostmem region, virgl on the host. Runs in make check's
+ *   virtgpu suite (QEMU 11 from the VMM root); skips without such a device.
  *
  * Host-visible blobs (VIRTGPU_BLOB_MEM_HOST3D, USE_MAPPABLE) are memory of
  * the host's GPU driver that the device maps into its hostmem BAR; the
@@ -98,7 +100,7 @@ static void require_host_blobs(int fd)
 
 static int __create_blob(int fd, struct drm_virtgpu_resource_create_blob *c)
 {
-	return ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, c) ? errno : 0;
+	return ioctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, c) ? -errno : 0;
 }
 
 static u32 guest_blob(int fd, u64 size)
@@ -161,7 +163,7 @@ static int __map_offset(int fd, u32 handle, u64 *offset)
 	struct drm_virtgpu_map m = { .handle = handle };
 
 	if (ioctl(fd, DRM_IOCTL_VIRTGPU_MAP, &m))
-		return errno;
+		return -errno;
 	*offset = m.offset;
 	return 0;
 }
@@ -255,12 +257,11 @@ static void expect_flags(const void *map, bool io, const char *what)
 		     io ? "io" : "no io");
 }
 
-/* ---- subtests ---------------------------------------------------------- */
-
-/*
- * A guest blob is guest shmem, mapped by the shmem helpers with pfns of
- * normal pages (VM_PFNMAP without VM_IO); data is kept across mappings and
- * after its handle is closed while mapped.
+/**
+ * SUBTEST: guest-blob
+ * Description: A guest blob is guest shmem, mapped by the shmem helpers
+ *   with pfns of normal pages (VM_PFNMAP without VM_IO); data is kept
+ *   across mappings and after its handle is closed while mapped.
  */
 static void test_guest_blob(void)
 {
@@ -284,7 +285,10 @@ static void test_guest_blob(void)
 	close(fd);
 }
 
-/* A host-visible blob mapping is VM_PFNMAP | VM_IO and never MIXEDMAP. */
+/**
+ * SUBTEST: host-blob-flags
+ * Description: A host-visible blob mapping is VM_PFNMAP | VM_IO and never VM_MIXEDMAP.
+ */
 static void test_host_blob_flags(void)
 {
 	int fd = open_virtgpu();
@@ -309,10 +313,12 @@ static void test_host_blob_flags(void)
 	close(fd);
 }
 
-/*
- * Host-visible blob data lives in host memory: two mappings see each
- * other's writes, and data outlives a mapping and, while mapped, the GEM
- * handle (the mapping keeps the blob, and the host keeps it mapped).
+/**
+ * SUBTEST: host-blob-data
+ * Description: Host-visible blob data lives in host memory: two
+ *   mappings see each other's writes, and data outlives a mapping and,
+ *   while mapped, the GEM handle (the mapping keeps the blob, and the host
+ *   keeps it mapped).
  */
 static void test_host_blob_data(void)
 {
@@ -365,12 +371,14 @@ static void *free_address(u64 len, u64 skew)
 	return (void *)(a + skew);
 }
 
-/*
- * Faults map host-visible blobs: one fault per 2 MiB window of the
- * mapping, which maps the window with a PMD where the blob and the mapping
- * are both 2 MiB-aligned there and with PTEs from the faulting page to the
- * window's end elsewhere. 4 MiB blobs are placed 2 MiB-aligned in the
- * hostmem region and mapped at a 2 MiB-aligned address.
+/**
+ * SUBTEST: host-blob-faults
+ * Description: Faults map host-visible blobs: one fault per 2 MiB window
+ *   of the mapping, which maps the window with a PMD where the blob and
+ *   the mapping are both 2 MiB-aligned there and with PTEs from the
+ *   faulting page to the window's end elsewhere. 4 MiB blobs are placed
+ *   2 MiB-aligned in the hostmem region and mapped at a 2 MiB-aligned
+ *   address.
  */
 static void test_host_blob_faults(void)
 {
@@ -447,11 +455,12 @@ static int traced_cmds(unsigned int type)
 	return n;
 }
 
-/*
- * The host keeps a blob mapped (no RESOURCE_UNMAP_BLOB) while any guest
- * user mapping of it exists, whatever happened to its handle: each mapping
- * holds the GEM object. The driver's virtio_gpu_cmd_queue trace event shows
- * what is sent.
+/**
+ * SUBTEST: unmap-after-last-mapping
+ * Description: The host keeps a blob mapped (no
+ *   RESOURCE_UNMAP_BLOB) while any guest user mapping of it exists,
+ *   whatever happened to its handle: each mapping holds the GEM object
+ *   (seen in the driver's virtio_gpu_cmd_queue trace event).
  */
 static void test_unmap_after_last_mapping(void)
 {
@@ -491,7 +500,12 @@ static void test_unmap_after_last_mapping(void)
 	close(fd);
 }
 
-/* Mappings and blobs the driver must refuse, each with a clear errno. */
+/**
+ * SUBTEST: bad-input
+ * Description: Mappings and blobs the driver must refuse, each with a
+ *   clear errno: MAP_PRIVATE, longer than the blob, a blob without
+ *   USE_MAPPABLE, a stale offset, VIRTGPU_MAP of a closed handle.
+ */
 static void test_bad_input(void)
 {
 	int fd = open_virtgpu();
@@ -528,7 +542,7 @@ static void test_bad_input(void)
 	igt_assert_f(map == MAP_FAILED && (errno == EINVAL || errno == EACCES),
 		     "mmap after GEM close: %p, %s, expected EINVAL or EACCES",
 		     map, igt_errname(map == MAP_FAILED ? errno : 0));
-	igt_assert_eq(__map_offset(fd, handle, &offset), ENOENT);
+	igt_assert_eq(__map_offset(fd, handle, &offset), -ENOENT);
 
 	close(fd);
 }
@@ -551,11 +565,12 @@ static void guest_check_and_fill(u64 len, u64 seed)
 	GUEST_DONE();
 }
 
-/*
- * What a VMM does with a host-visible blob: plug its mapping into a KVM
- * memslot. The guest reads what the host wrote and the host reads what the
- * guest wrote, and KVM maps the blob with 2 MiB mappings, following the
- * PMDs of the host mapping.
+/**
+ * SUBTEST: kvm-memslot
+ * Description: What a VMM does with a host-visible blob: plug its mapping
+ *   into a KVM memslot. The guest reads what the host wrote and the host
+ *   reads what the guest wrote, and KVM maps the blob with 2 MiB mappings,
+ *   following the PMDs of the host mapping.
  */
 static void test_kvm_memslot(void)
 {

@@ -1,29 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * vttm_basic: the vttm uAPI (include/uapi/drm/vttm_drm.h) does what it says.
+/**
+ * TEST: vttm_basic
+ * Description: The vttm uAPI (include/uapi/drm/vttm_drm.h) does what it
+ *   says: BOs are created, placed, moved, evicted, swapped out and mapped
+ *   as documented, bad input gets the documented errno, memory handed out
+ *   is zeroed, and mappings are VM_PFNMAP, PMD-mapped where they can be,
+ *   and take no page references.
  *
  * Needs a vttm device: load vttm.ko and bind it to an ivshmem device (see
  * Documentation/gpu/vttm.rst); the subtests skip without one. Every subtest
  * checks at its end that vttm_usage in debugfs is back to what it was at
  * its start, so a leaked BO or page fails the subtest that leaked it.
- *
- * Subtests that back BOs up to shmem need swap space and skip without it;
- * swapout-needs-swap turns swap off for a moment and checks the error
- * returned then.
+ * Subtests that back BOs up to shmem need swap space and skip without it.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/swap.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
@@ -33,7 +31,10 @@
 
 #include "lib/igt_proto.h"
 #include "lib/procfs.h"
+#include "lib/swap.h"
 #include "lib/vttm.h"
+#include "lib/vttm_audit.h"
+#include "lib/vttm_data.h"
 
 #define PAGE		4096ull
 #define ALL		VTTM_DOMAINS_ALL
@@ -41,7 +42,7 @@
 #define TT		VTTM_DOMAIN_TT
 #define VRAM		VTTM_DOMAIN_VRAM
 
-static struct vttm_device dev;
+static struct vttm_dev dev;
 
 /* Closes the device, which frees its BOs, and checks usage is back to @base. */
 static void close_and_check_usage(const struct vttm_usage *base)
@@ -51,60 +52,13 @@ static void close_and_check_usage(const struct vttm_usage *base)
 	vttm_check_usage(&dev, base);
 }
 
-/* ---- data ------------------------------------------------------------- */
-
-static u32 pattern(u32 seed, size_t i)
-{
-	return seed ^ (u32)(i * 2654435761u);
-}
-
-static void fill(u32 *map, u64 size, u32 seed)
-{
-	size_t i;
-
-	for (i = 0; i < size / 4; i++)
-		map[i] = pattern(seed, i);
-}
-
-/*
- * Fails unless bytes @from to @to of @map hold what fill(@seed) put there,
- * or zeros for @seed 0.
+/**
+ * SUBTEST: create-info
+ * Description: CREATE in each domain (VRAM, TT, SYSTEM) rounds the size up to
+ *   pages; INFO reports domain, size, a new id, backing and flags;
+ *   MMAP_OFFSET and GEM_CLOSE work; a new BO reads as zeros and keeps what
+ *   is written through a mapping.
  */
-static void check_range(const u32 *map, u64 from, u64 to, u32 seed,
-			const char *what)
-{
-	size_t i;
-
-	for (i = from / 4; i < to / 4; i++) {
-		u32 want = seed ? pattern(seed, i) : 0;
-
-		if (map[i] != want)
-			igt_fail("%s: word %zu is %#x, expected %#x", what, i,
-				 map[i], want);
-	}
-}
-
-/* Fails unless @map holds fill(@seed), or zeros for @seed 0. */
-static void check(const u32 *map, u64 size, u32 seed, const char *what)
-{
-	check_range(map, 0, size, seed, what);
-}
-
-/* Checks @handle's data through @map and through a fresh mapping. */
-static void check_both(u32 handle, const u32 *map, u64 size,
-		       u32 seed, const char *what)
-{
-	u32 *fresh;
-
-	check(map, size, seed, what);
-	fresh = vttm_bo_mmap(dev.fd, handle, size);
-	check(fresh, size, seed, what);
-	munmap(fresh, size);
-}
-
-/* ---- subtests --------------------------------------------------------- */
-
-/* CREATE in each domain, INFO, MMAP_OFFSET and GEM_CLOSE. */
 static void test_create_info(void)
 {
 	static const u32 domains[] = { VRAM, TT, SYS };
@@ -119,8 +73,8 @@ static void test_create_info(void)
 		struct drm_vttm_bo_info info;
 		u32 handle, *map;
 
-		handle = vttm_bo_create(dev.fd, 5 * PAGE + 1, ALL, domains[i]);
-		info = vttm_bo_info(dev.fd, handle);
+		handle = vttm_create_bo(dev.fd, 5 * PAGE + 1, ALL, domains[i]);
+		info = vttm_get_bo_info(dev.fd, handle);
 		igt_assert_eq(info.domain, domains[i]);
 		igt_assert_eq(info.size, 6 * PAGE);
 		igt_assert(info.id > last_id);
@@ -147,21 +101,24 @@ static void test_create_info(void)
 		igt_assert_eq(info.flags & VTTM_INFO_SWAPPED, 0);
 
 		/* A new BO reads as zero, wherever it is. */
-		map = vttm_bo_mmap(dev.fd, handle, info.size);
-		check(map, info.size, 0, vttm_domain_name(domains[i]));
-		fill(map, info.size, 0x5eed0000 + i);
-		check_both(handle, map, info.size, 0x5eed0000 + i,
+		map = vttm_mmap_bo(dev.fd, handle, info.size);
+		vttm_check(map, info.size, 0, vttm_domain_name(domains[i]));
+		vttm_fill(map, info.size, 0x5eed0000 + i);
+		vttm_check_bo(dev.fd, handle, map, info.size, 0x5eed0000 + i,
 			   vttm_domain_name(domains[i]));
 		munmap(map, info.size);
 
-		igt_assert_eq(vttm_bo_info(dev.fd, handle).backing_size, 6 * PAGE);
+		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).backing_size, 6 * PAGE);
 		vttm_gem_close(dev.fd, handle);
 	}
 
 	close_and_check_usage(&base);
 }
 
-/* VRAM once used by another BO reads as zero in a new BO. */
+/**
+ * SUBTEST: vram-cleared
+ * Description: VRAM once used by another BO reads as zero in a new BO.
+ */
 static void test_vram_cleared(void)
 {
 	const u64 size = 64 * PAGE;
@@ -173,10 +130,10 @@ static void test_vram_cleared(void)
 	base = vttm_read_usage(&dev);
 
 	for (round = 0; round < 3; round++) {
-		handle = vttm_bo_create(dev.fd, size, VRAM, VRAM);
-		map = vttm_bo_mmap(dev.fd, handle, size);
-		check(map, size, 0, "new VRAM BO");
-		fill(map, size, 0xdead0000 + round);
+		handle = vttm_create_bo(dev.fd, size, VRAM, VRAM);
+		map = vttm_mmap_bo(dev.fd, handle, size);
+		vttm_check(map, size, 0, "new VRAM BO");
+		vttm_fill(map, size, 0xdead0000 + round);
 		munmap(map, size);
 		vttm_gem_close(dev.fd, handle);
 	}
@@ -184,10 +141,11 @@ static void test_vram_cleared(void)
 	close_and_check_usage(&base);
 }
 
-/*
- * Memory handed to userspace is zeroed first in every domain: BOs filled
- * with a marker are freed, then new BOs (which may get the same pages,
- * also after a round trip through swap) must read as zeros.
+/**
+ * SUBTEST: new-bo-zeroed
+ * Description: Memory handed to userspace is zeroed first in every domain:
+ *   BOs filled with a marker are freed, then new BOs (which may get the
+ *   same pages, also after a round trip through swap) read as zeros.
  */
 static void test_new_bo_zeroed(void)
 {
@@ -202,20 +160,20 @@ static void test_new_bo_zeroed(void)
 
 	for (d = 0; d < ARRAY_SIZE(domains); d++) {
 		for (i = 0; i < ARRAY_SIZE(handle); i++) {
-			handle[i] = vttm_bo_create(dev.fd, size, ALL, domains[d]);
-			map = vttm_bo_mmap(dev.fd, handle[i], size);
-			fill(map, size, 0x3a4b0000 + i);
+			handle[i] = vttm_create_bo(dev.fd, size, ALL, domains[d]);
+			map = vttm_mmap_bo(dev.fd, handle[i], size);
+			vttm_fill(map, size, 0x3a4b0000 + i);
 			munmap(map, size);
 			if (i % 2 && have_swap())
-				igt_assert_eq(__vttm_bo_move(dev.fd, handle[i], SYS,
+				igt_assert_eq(__vttm_move_bo(dev.fd, handle[i], SYS,
 							     VTTM_MOVE_SWAPOUT), 0);
 		}
 		for (i = 0; i < ARRAY_SIZE(handle); i++)
 			vttm_gem_close(dev.fd, handle[i]);
 		for (i = 0; i < ARRAY_SIZE(handle); i++) {
-			handle[i] = vttm_bo_create(dev.fd, size, ALL, domains[d]);
-			map = vttm_bo_mmap(dev.fd, handle[i], size);
-			check(map, size, 0, domains[d] == TT ? "new TT BO" :
+			handle[i] = vttm_create_bo(dev.fd, size, ALL, domains[d]);
+			map = vttm_mmap_bo(dev.fd, handle[i], size);
+			vttm_check(map, size, 0, domains[d] == TT ? "new TT BO" :
 			      domains[d] == SYS ? "new SYSTEM BO" : "new VRAM BO");
 			munmap(map, size);
 		}
@@ -225,6 +183,13 @@ static void test_new_bo_zeroed(void)
 	close_and_check_usage(&base);
 }
 
+/**
+ * SUBTEST: bad-create
+ * Description: CREATE refuses a zero size, no or unknown domains, a
+ *   preferred domain that is not exactly one allowed domain and unknown
+ *   flags with EINVAL, and sizes beyond the preferred domain or the
+ *   address space with E2BIG; valid flags still work.
+ */
 static void test_bad_create(void)
 {
 	struct vttm_usage base;
@@ -233,33 +198,38 @@ static void test_bad_create(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	igt_assert_eq(__vttm_bo_create(dev.fd, 0, ALL, VRAM, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, 0, VRAM, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL | (1 << 3), VRAM, 0, &handle),
-		      EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, 0, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM | TT, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, TT | SYS, VRAM, 0, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM, 1 << 1, &handle), EINVAL);
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM, 1u << 31, &handle), EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, 0, ALL, VRAM, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, 0, VRAM, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL | (1 << 3), VRAM, 0, &handle),
+		      -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, 0, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM | TT, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, TT | SYS, VRAM, 0, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM, 1 << 1, &handle), -EINVAL);
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM, 1u << 31, &handle), -EINVAL);
 
-	igt_assert_eq(__vttm_bo_create(dev.fd, (base.vram_total + 1) * PAGE, ALL, VRAM, 0,
-				  &handle), E2BIG);
-	igt_assert_eq(__vttm_bo_create(dev.fd, (base.tt_total + 1) * PAGE, ALL, TT, 0,
-				  &handle), E2BIG);
-	igt_assert_eq(__vttm_bo_create(dev.fd, ~0ull, SYS, SYS, 0, &handle), E2BIG);
-	igt_assert_eq(__vttm_bo_create(dev.fd, ~0ull - PAGE, SYS, SYS, 0, &handle),
-		      E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, (base.vram_total + 1) * PAGE, ALL, VRAM, 0,
+				  &handle), -E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, (base.tt_total + 1) * PAGE, ALL, TT, 0,
+				  &handle), -E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, ~0ull, SYS, SYS, 0, &handle), -E2BIG);
+	igt_assert_eq(__vttm_create_bo(dev.fd, ~0ull - PAGE, SYS, SYS, 0, &handle),
+		      -E2BIG);
 
 	/* Valid flags still work. */
-	igt_assert_eq(__vttm_bo_create(dev.fd, PAGE, ALL, VRAM, VTTM_BO_CONTIGUOUS,
+	igt_assert_eq(__vttm_create_bo(dev.fd, PAGE, ALL, VRAM, VTTM_BO_CONTIGUOUS,
 				  &handle), 0);
 	vttm_gem_close(dev.fd, handle);
 
 	close_and_check_usage(&base);
 }
 
-/* Stale handles, double close, non-zero padding. */
+/**
+ * SUBTEST: bad-handle
+ * Description: Closed handles give EINVAL (GEM_CLOSE) and ENOENT (INFO,
+ *   MOVE, MMAP_OFFSET); non-zero padding gives EINVAL before the handle is
+ *   looked up.
+ */
 static void test_bad_handle(void)
 {
 	struct drm_vttm_bo_mmap_offset mo = { 0 };
@@ -270,18 +240,18 @@ static void test_bad_handle(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, PAGE, ALL, TT);
+	handle = vttm_create_bo(dev.fd, PAGE, ALL, TT);
 	vttm_gem_close(dev.fd, handle);
 
-	igt_assert_eq(__vttm_gem_close(dev.fd, handle), EINVAL);
-	igt_assert_eq(__vttm_bo_info(dev.fd, handle, &info), ENOENT);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM, 0), ENOENT);
+	igt_assert_eq(__vttm_gem_close(dev.fd, handle), -EINVAL);
+	igt_assert_eq(__vttm_get_bo_info(dev.fd, handle, &info), -ENOENT);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM, 0), -ENOENT);
 	mo.handle = handle;
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &mo),
 			 ENOENT);
 
 	/* Padding is checked before the handle. */
-	handle = vttm_bo_create(dev.fd, PAGE, ALL, TT);
+	handle = vttm_create_bo(dev.fd, PAGE, ALL, TT);
 	mo.handle = handle;
 	mo.pad = 1;
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &mo),
@@ -295,6 +265,13 @@ static void test_bad_handle(void)
 	close_and_check_usage(&base);
 }
 
+/**
+ * SUBTEST: bad-move
+ * Description: MOVE refuses a domain the BO may not use, zero, several or
+ *   unknown domains, unknown flags, SWAPOUT to anything but SYSTEM and
+ *   non-zero padding (EINVAL), a BO larger than VRAM to VRAM (E2BIG), and moves
+ *   nothing then; EVICT refuses bad domains and padding.
+ */
 static void test_bad_move(void)
 {
 	struct drm_vttm_bo_move move = { 0 };
@@ -305,29 +282,29 @@ static void test_bad_move(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, PAGE, VRAM | TT, TT);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, SYS, 0), EINVAL);	/* not allowed */
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, 0, 0), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM | TT, 0), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, 1 << 3, 0), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM, 1 << 1), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, TT, VTTM_MOVE_SWAPOUT), EINVAL);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, VRAM, VTTM_MOVE_SWAPOUT), EINVAL);
+	handle = vttm_create_bo(dev.fd, PAGE, VRAM | TT, TT);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, SYS, 0), -EINVAL);	/* not allowed */
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, 0, 0), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM | TT, 0), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, 1 << 3, 0), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM, 1 << 1), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, TT, VTTM_MOVE_SWAPOUT), -EINVAL);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, VRAM, VTTM_MOVE_SWAPOUT), -EINVAL);
 	move.handle = handle;
 	move.domain = VRAM;
 	move.pad = 1;
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_BO_MOVE, &move), EINVAL);
 	/* Nothing moved. */
-	igt_assert_eq(vttm_bo_domain(dev.fd, handle), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), TT);
 
 	/* A BO larger than VRAM may not be moved there. */
-	big = vttm_bo_create(dev.fd, (base.vram_total + 1) * PAGE, ALL, SYS);
-	igt_assert_eq(__vttm_bo_move(dev.fd, big, VRAM, 0), E2BIG);
-	igt_assert_eq(vttm_bo_domain(dev.fd, big), SYS);
+	big = vttm_create_bo(dev.fd, (base.vram_total + 1) * PAGE, ALL, SYS);
+	igt_assert_eq(__vttm_move_bo(dev.fd, big, VRAM, 0), -E2BIG);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, big), SYS);
 
-	igt_assert_eq(__vttm_evict(dev.fd, 0), EINVAL);
-	igt_assert_eq(__vttm_evict(dev.fd, VRAM | TT), EINVAL);
-	igt_assert_eq(__vttm_evict(dev.fd, 1 << 3), EINVAL);
+	igt_assert_eq(__vttm_evict(dev.fd, 0), -EINVAL);
+	igt_assert_eq(__vttm_evict(dev.fd, VRAM | TT), -EINVAL);
+	igt_assert_eq(__vttm_evict(dev.fd, 1 << 3), -EINVAL);
 	igt_assert_errno(ioctl(dev.fd, DRM_IOCTL_VTTM_EVICT, &evict), EINVAL);
 
 	vttm_gem_close(dev.fd, big);
@@ -335,6 +312,12 @@ static void test_bad_move(void)
 	close_and_check_usage(&base);
 }
 
+/**
+ * SUBTEST: bad-mmap
+ * Description: mmap() of more than the BO, of a range inside it or
+ *   MAP_PRIVATE fails with EINVAL; a BO closed but kept alive by a mapping
+ *   cannot be mapped again (EACCES); a freed BO's offset is gone (EINVAL).
+ */
 static void test_bad_mmap(void)
 {
 	const u64 size = 4 * PAGE;
@@ -346,8 +329,8 @@ static void test_bad_mmap(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, TT);
-	offset = vttm_bo_mmap_offset(dev.fd, handle);
+	handle = vttm_create_bo(dev.fd, size, ALL, TT);
+	offset = vttm_get_mmap_offset(dev.fd, handle);
 
 	/* Longer than the BO. */
 	ptr = mmap(NULL, size + PAGE, PROT_READ, MAP_SHARED, dev.fd, offset);
@@ -363,7 +346,7 @@ static void test_bad_mmap(void)
 		     "MAP_PRIVATE: %p, %s", ptr, strerror(errno));
 
 	/* Closed and kept alive by a mapping: this file may not map it. */
-	keep = vttm_bo_mmap(dev.fd, handle, size);
+	keep = vttm_mmap_bo(dev.fd, handle, size);
 	vttm_gem_close(dev.fd, handle);
 	ptr = mmap(NULL, size, PROT_READ, MAP_SHARED, dev.fd, offset);
 	igt_assert_f(ptr == MAP_FAILED && errno == EACCES,
@@ -371,8 +354,8 @@ static void test_bad_mmap(void)
 	munmap(keep, size);
 
 	/* Closed and freed: the offset is gone. */
-	other = vttm_bo_create(dev.fd, PAGE, ALL, TT);
-	offset = vttm_bo_mmap_offset(dev.fd, other);
+	other = vttm_create_bo(dev.fd, PAGE, ALL, TT);
+	offset = vttm_get_mmap_offset(dev.fd, other);
 	vttm_gem_close(dev.fd, other);
 	ptr = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev.fd, offset);
 	igt_assert_f(ptr == MAP_FAILED && errno == EINVAL,
@@ -381,7 +364,10 @@ static void test_bad_mmap(void)
 	close_and_check_usage(&base);
 }
 
-/* Data written through a mapping survives every kind of move. */
+/**
+ * SUBTEST: move-data
+ * Description: Data written through a mapping survives every kind of move.
+ */
 static void test_move_data(void)
 {
 	static const u32 path[] = { TT, SYS, VRAM, SYS, TT, VRAM, TT, TT };
@@ -394,19 +380,19 @@ static void test_move_data(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, size);
-	fill(map, size, seed);
+	handle = vttm_create_bo(dev.fd, size, ALL, VRAM);
+	map = vttm_mmap_bo(dev.fd, handle, size);
+	vttm_fill(map, size, seed);
 
 	for (i = 0; i < ARRAY_SIZE(path); i++) {
-		u32 from = vttm_bo_domain(dev.fd, handle);
+		u32 from = vttm_get_bo_domain(dev.fd, handle);
 
-		vttm_bo_move(dev.fd, handle, path[i]);
+		vttm_move_bo(dev.fd, handle, path[i]);
 		snprintf(what, sizeof(what), "after %s -> %s",
 			 vttm_domain_name(from), vttm_domain_name(path[i]));
-		check_both(handle, map, size, seed, what);
+		vttm_check_bo(dev.fd, handle, map, size, seed, what);
 		/* Write in the new place too: the next move must carry it. */
-		fill(map, size, ++seed);
+		vttm_fill(map, size, ++seed);
 	}
 
 	munmap(map, size);
@@ -414,7 +400,10 @@ static void test_move_data(void)
 	close_and_check_usage(&base);
 }
 
-/* A SYSTEM BO never touched has no data; moving it yields zeros. */
+/**
+ * SUBTEST: move-untouched
+ * Description: A SYSTEM BO never touched has no data; moving it yields zeros.
+ */
 static void test_move_untouched(void)
 {
 	static const u32 targets[] = { VRAM, TT };
@@ -426,12 +415,12 @@ static void test_move_untouched(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
-		u32 handle = vttm_bo_create(dev.fd, size, ALL, SYS), *map;
+		u32 handle = vttm_create_bo(dev.fd, size, ALL, SYS), *map;
 
-		igt_assert_eq(vttm_bo_info(dev.fd, handle).backing_size, 0);
-		vttm_bo_move(dev.fd, handle, targets[i]);
-		map = vttm_bo_mmap(dev.fd, handle, size);
-		check(map, size, 0, vttm_domain_name(targets[i]));
+		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).backing_size, 0);
+		vttm_move_bo(dev.fd, handle, targets[i]);
+		map = vttm_mmap_bo(dev.fd, handle, size);
+		vttm_check(map, size, 0, vttm_domain_name(targets[i]));
 		munmap(map, size);
 		vttm_gem_close(dev.fd, handle);
 	}
@@ -439,9 +428,11 @@ static void test_move_untouched(void)
 	close_and_check_usage(&base);
 }
 
-/*
- * VRAM full of four BOs: a fifth evicts the least recently used one. Moves
- * (even to the current domain) count as use; INFO and CPU faults do not.
+/**
+ * SUBTEST: evict-lru
+ * Description: VRAM full of four BOs: a fifth evicts the least recently
+ *   used one. Moves (even to the current domain) count as use; INFO and
+ *   CPU faults do not.
  */
 static void test_evict_lru(void)
 {
@@ -458,37 +449,37 @@ static void test_evict_lru(void)
 	quarter = base.vram_total / 4 * PAGE;
 
 	for (i = 0; i < 4; i++) {
-		bo[i] = vttm_bo_create(dev.fd, quarter, VRAM | TT, VRAM);
-		igt_assert_eq(vttm_bo_domain(dev.fd, bo[i]), VRAM);
-		map[i] = vttm_bo_mmap(dev.fd, bo[i], quarter);
-		fill(map[i], quarter, 0x1a0 + i);
+		bo[i] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
+		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), VRAM);
+		map[i] = vttm_mmap_bo(dev.fd, bo[i], quarter);
+		vttm_fill(map[i], quarter, 0x1a0 + i);
 	}
 	for (i = 0; i < 4; i++)
-		vttm_bo_move(dev.fd, bo[order[i]], VRAM);
+		vttm_move_bo(dev.fd, bo[order[i]], VRAM);
 	/* Neither of these makes BO 2 recently used. */
-	check(map[2], quarter, 0x1a2, "BO 2 before eviction");
-	vttm_bo_info(dev.fd, bo[2]);
+	vttm_check(map[2], quarter, 0x1a2, "BO 2 before eviction");
+	vttm_get_bo_info(dev.fd, bo[2]);
 
-	bo[4] = vttm_bo_create(dev.fd, quarter, VRAM | TT, VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[4]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[2]), TT);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[0]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[1]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[3]), VRAM);
+	bo[4] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[4]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[2]), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[0]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[3]), VRAM);
 
-	bo[5] = vttm_bo_create(dev.fd, quarter, VRAM | TT, VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[5]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[0]), TT);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[3]), VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[1]), VRAM);
+	bo[5] = vttm_create_bo(dev.fd, quarter, VRAM | TT, VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[5]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[0]), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[3]), VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
 
 	/* Moving BO 2 back evicts the next in line, BO 3. */
-	vttm_bo_move(dev.fd, bo[2], VRAM);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[3]), TT);
-	igt_assert_eq(vttm_bo_domain(dev.fd, bo[1]), VRAM);
+	vttm_move_bo(dev.fd, bo[2], VRAM);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[3]), TT);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[1]), VRAM);
 
 	for (i = 0; i < 4; i++) {
-		check(map[i], quarter, 0x1a0 + i, "evicted or not");
+		vttm_check(map[i], quarter, 0x1a0 + i, "evicted or not");
 		munmap(map[i], quarter);
 	}
 	for (i = 0; i < ARRAY_SIZE(bo); i++)
@@ -496,7 +487,10 @@ static void test_evict_lru(void)
 	close_and_check_usage(&base);
 }
 
-/* EVICT empties VRAM into TT and TT into SYSTEM, keeping the data. */
+/**
+ * SUBTEST: evict-domain
+ * Description: EVICT empties VRAM into TT and TT into SYSTEM, keeping the data.
+ */
 static void test_evict_domain(void)
 {
 	const u64 size = 16 * PAGE;
@@ -508,23 +502,24 @@ static void test_evict_domain(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		bo[i] = vttm_bo_create(dev.fd, size, ALL, i == 2 ? TT : VRAM);
-		map[i] = vttm_bo_mmap(dev.fd, bo[i], size);
-		fill(map[i], size, 0xe0 + i);
+		bo[i] = vttm_create_bo(dev.fd, size, ALL, i == 2 ? TT : VRAM);
+		map[i] = vttm_mmap_bo(dev.fd, bo[i], size);
+		vttm_fill(map[i], size, 0xe0 + i);
 	}
 
 	igt_assert_eq(__vttm_evict(dev.fd, VRAM), 0);
 	u = vttm_read_usage(&dev);
 	igt_assert_eq(u.vram_used, 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++)
-		igt_assert_eq(vttm_bo_domain(dev.fd, bo[i]), TT);
+		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), TT);
 
 	igt_assert_eq(__vttm_evict(dev.fd, TT), 0);
 	u = vttm_read_usage(&dev);
 	igt_assert_eq(u.tt_used, 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		igt_assert_eq(vttm_bo_domain(dev.fd, bo[i]), SYS);
-		check_both(bo[i], map[i], size, 0xe0 + i, "after EVICT");
+		igt_assert_eq(vttm_get_bo_domain(dev.fd, bo[i]), SYS);
+		vttm_check_bo(dev.fd, bo[i], map[i], size, 0xe0 + i,
+			      "after EVICT");
 	}
 
 	/* Nothing to evict is not an error. */
@@ -547,72 +542,44 @@ static void check_swapout_needs_swap(void)
 	igt_require(!have_swap());
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, 4 * PAGE, ALL, TT);
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), ENOSPC);
+	handle = vttm_create_bo(dev.fd, 4 * PAGE, ALL, TT);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), -ENOSPC);
 	/* The move itself happened. */
-	igt_assert_eq(vttm_bo_domain(dev.fd, handle), SYS);
-	igt_assert_eq(__vttm_evict(dev.fd, SYS), ENOSPC);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), SYS);
+	igt_assert_eq(__vttm_evict(dev.fd, SYS), -ENOSPC);
 	vttm_gem_close(dev.fd, handle);
 
 	close_and_check_usage(&base);
 }
 
-#define MAX_SWAPS	8
-
-/*
- * The test VM normally has swap on, which the swapout subtests need. Turn
- * it off around the check and back on in this process whatever the check's
- * outcome: the check runs in a child, as a failed assertion ends its
- * process.
+/**
+ * SUBTEST: swapout-needs-swap
+ * Description: Without swap space, TTM does not back up: a SWAPOUT move
+ *   and EVICT of SYSTEM fail with ENOSPC (the move itself happens).
  */
 static void test_swapout_needs_swap(void)
 {
-	char swaps[MAX_SWAPS][256], line[512];
-	int n = 0, i, status;
-	FILE *f;
-	pid_t pid;
-
-	f = fopen("/proc/swaps", "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (line[0] == '/' && n < MAX_SWAPS &&
-		    sscanf(line, "%255s", swaps[n]) == 1)
-			n++;
-	fclose(f);
-	for (i = 0; i < n; i++)
-		igt_assert_f(!swapoff(swaps[i]), "swapoff %s: %s", swaps[i],
-			     strerror(errno));
-
-	fflush(NULL);
-	pid = fork();
-	igt_assert(pid >= 0);
-	if (pid == 0) {
-		check_swapout_needs_swap();
-		_exit(0);
-	}
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-
-	for (i = 0; i < n; i++)
-		igt_assert_f(!swapon(swaps[i], 0), "swapon %s: %s", swaps[i],
-			     strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == IGT_EXIT_SKIP)
-		igt_skip("the check with swap off skipped");
-	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		     "the check with swap off failed (status %#x)", status);
+	/* The test VM normally has swap on, which the other subtests need. */
+	run_with_swap_off(check_swapout_needs_swap);
 }
 
 static void swap_out(u32 handle)
 {
 	struct drm_vttm_bo_info info;
 
-	igt_assert_eq(__vttm_bo_move(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), 0);
-	info = vttm_bo_info(dev.fd, handle);
+	igt_assert_eq(__vttm_move_bo(dev.fd, handle, SYS, VTTM_MOVE_SWAPOUT), 0);
+	info = vttm_get_bo_info(dev.fd, handle);
 	igt_assert_eq(info.domain, SYS);
 	igt_assert(info.flags & VTTM_INFO_SWAPPED);
 	igt_assert_eq(info.backing_size, 0);
 }
 
-/* Data survives a forced swapout, and comes back on a fault or a move. */
+/**
+ * SUBTEST: swapout
+ * Description: Data survives a forced swapout, and comes back on a fault or a
+ *   move; swapping out or moving to SYSTEM what is swapped out is a no-op.
+ *   Needs swap space.
+ */
 static void test_swapout(void)
 {
 	static const u32 from[] = { TT, VRAM, SYS };
@@ -626,10 +593,10 @@ static void test_swapout(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(from); i++) {
-		u32 handle = vttm_bo_create(dev.fd, size, ALL, from[i]), *map;
+		u32 handle = vttm_create_bo(dev.fd, size, ALL, from[i]), *map;
 
-		map = vttm_bo_mmap(dev.fd, handle, size);
-		fill(map, size, 0x5a0 + i);
+		map = vttm_mmap_bo(dev.fd, handle, size);
+		vttm_fill(map, size, 0x5a0 + i);
 		swap_out(handle);
 		u = vttm_read_usage(&dev);
 		igt_assert_eq(u.backed_up, base.backed_up + size / PAGE);
@@ -637,18 +604,18 @@ static void test_swapout(void)
 		/* Swapping out what is swapped out is a no-op. */
 		swap_out(handle);
 		/* So is moving it to SYSTEM. */
-		vttm_bo_move(dev.fd, handle, SYS);
-		igt_assert(vttm_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
+		vttm_move_bo(dev.fd, handle, SYS);
+		igt_assert(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
 
 		if (back[i] == SYS) {
 			/* Swapped in by the fault. */
-			check(map, size, 0x5a0 + i, "faulted back in");
+			vttm_check(map, size, 0x5a0 + i, "faulted back in");
 		} else {
-			vttm_bo_move(dev.fd, handle, back[i]);
-			check_both(handle, map, size, 0x5a0 + i,
+			vttm_move_bo(dev.fd, handle, back[i]);
+			vttm_check_bo(dev.fd, handle, map, size, 0x5a0 + i,
 				   "moved back in");
 		}
-		igt_assert_eq(vttm_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED, 0);
+		igt_assert_eq(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED, 0);
 		u = vttm_read_usage(&dev);
 		igt_assert_eq(u.backed_up, base.backed_up);
 
@@ -661,7 +628,11 @@ static void test_swapout(void)
 	close_and_check_usage(&base);
 }
 
-/* EVICT of SYSTEM backs up every resident SYSTEM BO. */
+/**
+ * SUBTEST: evict-system
+ * Description: EVICT of SYSTEM backs up every resident SYSTEM BO. Needs
+ *   swap space.
+ */
 static void test_evict_system(void)
 {
 	const u64 size = 16 * PAGE;
@@ -674,21 +645,25 @@ static void test_evict_system(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		bo[i] = vttm_bo_create(dev.fd, size, ALL, SYS);
-		map[i] = vttm_bo_mmap(dev.fd, bo[i], size);
-		fill(map[i], size, 0xe5 + i);
+		bo[i] = vttm_create_bo(dev.fd, size, ALL, SYS);
+		map[i] = vttm_mmap_bo(dev.fd, bo[i], size);
+		vttm_fill(map[i], size, 0xe5 + i);
 	}
 	igt_assert_eq(__vttm_evict(dev.fd, SYS), 0);
 	for (i = 0; i < ARRAY_SIZE(bo); i++) {
-		igt_assert(vttm_bo_info(dev.fd, bo[i]).flags & VTTM_INFO_SWAPPED);
-		check(map[i], size, 0xe5 + i, "after EVICT of SYSTEM");
+		igt_assert(vttm_get_bo_info(dev.fd, bo[i]).flags & VTTM_INFO_SWAPPED);
+		vttm_check(map[i], size, 0xe5 + i, "after EVICT of SYSTEM");
 		munmap(map[i], size);
 		vttm_gem_close(dev.fd, bo[i]);
 	}
 	close_and_check_usage(&base);
 }
 
-/* Reclaim (here: drop_caches) backs BOs up through vttm's shrinker. */
+/**
+ * SUBTEST: shrinker
+ * Description: Reclaim (here: drop_caches) backs BOs up through vttm's
+ *   shrinker.
+ */
 static void test_shrinker(void)
 {
 	const u64 size = 256 * PAGE;
@@ -700,25 +675,29 @@ static void test_shrinker(void)
 	igt_require(have_swap());
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, TT);
-	map = vttm_bo_mmap(dev.fd, handle, size);
-	fill(map, size, 0x5421);
+	handle = vttm_create_bo(dev.fd, size, ALL, TT);
+	map = vttm_mmap_bo(dev.fd, handle, size);
+	vttm_fill(map, size, 0x5421);
 
 	fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
 	igt_require(fd >= 0);
 	igt_assert_eq(write(fd, "2\n", 2), 2);
 	close(fd);
 
-	igt_assert(vttm_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
-	igt_assert_eq(vttm_bo_domain(dev.fd, handle), SYS);
-	check(map, size, 0x5421, "after the shrinker");
+	igt_assert(vttm_get_bo_info(dev.fd, handle).flags & VTTM_INFO_SWAPPED);
+	igt_assert_eq(vttm_get_bo_domain(dev.fd, handle), SYS);
+	vttm_check(map, size, 0x5421, "after the shrinker");
 
 	munmap(map, size);
 	vttm_gem_close(dev.fd, handle);
 	close_and_check_usage(&base);
 }
 
-/* Mapping and faulting a BO takes no page references. */
+/**
+ * SUBTEST: page-audit
+ * Description: Mapping and faulting a BO takes no page references: vttm's
+ *   page audit does not change, and VRAM has no struct pages.
+ */
 static void test_page_audit(void)
 {
 	const u64 size = 64 * PAGE;
@@ -732,12 +711,12 @@ static void test_page_audit(void)
 	base = vttm_read_usage(&dev);
 
 	/* TT: pages from the pool. */
-	handle = vttm_bo_create(dev.fd, size, ALL, TT);
-	id = vttm_bo_info(dev.fd, handle).id;
+	handle = vttm_create_bo(dev.fd, size, ALL, TT);
+	id = vttm_get_bo_info(dev.fd, handle).id;
 	before = vttm_bo_audit(&dev, id);
 	vttm_check_audit_pages(before, size);
-	map = vttm_bo_mmap(dev.fd, handle, size);
-	fill(map, size, 0xa0d17);
+	map = vttm_mmap_bo(dev.fd, handle, size);
+	vttm_fill(map, size, 0xa0d17);
 	after = vttm_bo_audit(&dev, id);
 	igt_assert_f(!strcmp(before, after),
 		     "faults changed the audit:\n%s---\n%s", before, after);
@@ -750,9 +729,9 @@ static void test_page_audit(void)
 	free(after);
 
 	/* VRAM: page frames without struct pages. */
-	vttm_bo_move(dev.fd, handle, VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, size);
-	check(map, size, 0xa0d17, "VRAM");
+	vttm_move_bo(dev.fd, handle, VRAM);
+	map = vttm_mmap_bo(dev.fd, handle, size);
+	vttm_check(map, size, 0xa0d17, "VRAM");
 	before = vttm_bo_audit(&dev, id);
 	igt_assert(sscanf(strchr(before, '\n') + 1,
 			  "  vram pfn %lx-%lx struct_page %95s",
@@ -766,12 +745,12 @@ static void test_page_audit(void)
 	close_and_check_usage(&base);
 }
 
-/* ---- mmap-pfnmap ------------------------------------------------------- */
-
-/*
- * BO mappings are VM_PFNMAP | VM_IO and never VM_MIXEDMAP in every domain,
- * also after a move, and GUP refuses them: process_vm_readv() from the
- * mapping fails with EFAULT instead of taking page references.
+/**
+ * SUBTEST: mmap-pfnmap
+ * Description: BO mappings are VM_PFNMAP | VM_IO and never VM_MIXEDMAP in
+ *   every domain, also after a move, and GUP refuses them:
+ *   process_vm_readv() from the mapping fails with EFAULT instead of
+ *   taking page references.
  */
 static void test_mmap_pfnmap(void)
 {
@@ -784,8 +763,8 @@ static void test_mmap_pfnmap(void)
 	base = vttm_read_usage(&dev);
 
 	for (i = 0; i < ARRAY_SIZE(domains); i++) {
-		u32 handle = vttm_bo_create(dev.fd, size, ALL, domains[i]);
-		u32 *map = vttm_bo_mmap(dev.fd, handle, size);
+		u32 handle = vttm_create_bo(dev.fd, size, ALL, domains[i]);
+		u32 *map = vttm_mmap_bo(dev.fd, handle, size);
 		const char *name = vttm_domain_name(domains[i]);
 		u32 copy[4] = { };
 		struct iovec local = { copy, sizeof(copy) };
@@ -793,7 +772,7 @@ static void test_mmap_pfnmap(void)
 		char flags[512];
 		ssize_t n;
 
-		fill(map, size, 0x9f + i);
+		vttm_fill(map, size, 0x9f + i);
 		vma_flags(map, flags, sizeof(flags));
 		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
 			     has_flag(flags, VMFLAG_IO) &&
@@ -807,8 +786,8 @@ static void test_mmap_pfnmap(void)
 			     name, n, n < 0 ? strerror(errno) : "no error");
 
 		/* A move replaces the backing, not the VMA. */
-		vttm_bo_move(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
-		check(map, size, 0x9f + i, "after the move");
+		vttm_move_bo(dev.fd, handle, domains[(i + 1) % ARRAY_SIZE(domains)]);
+		vttm_check(map, size, 0x9f + i, "after the move");
 		vma_flags(map, flags, sizeof(flags));
 		igt_assert_f(has_flag(flags, VMFLAG_PFNMAP) &&
 			     !has_flag(flags, VMFLAG_MIXEDMAP),
@@ -820,49 +799,17 @@ static void test_mmap_pfnmap(void)
 	close_and_check_usage(&base);
 }
 
-/* ---- mmap-huge --------------------------------------------------------- */
-
 #define SZ_2M		(2ull << 20)
 /* TTM maps this many pages per 4 KiB fault (TTM_BO_VM_NUM_PREFAULT). */
 #define PREFAULT	16
-
-/*
- * The 2 MiB windows of BO @id that its audit shows backed by one run of
- * page frames starting 2 MiB-aligned: what TTM can map with a PMD.
- */
-static unsigned int huge_windows(u64 id, u64 size)
-{
-	char *audit = vttm_bo_audit(&dev, id);
-	unsigned long first, last, pfn0, pfn1, w, huge = 0;
-	const char *line = audit;
-
-	while ((line = strchr(line, '\n'))) {
-		line++;
-		if (sscanf(line, "  vram pfn %lx-%lx", &pfn0, &pfn1) == 2) {
-			first = 0;
-			last = pfn1 - pfn0;
-		} else if (sscanf(line, "  pages %lu-%lu pfn %lx-%lx", &first,
-				  &last, &pfn0, &pfn1) != 4) {
-			continue;
-		}
-		for (w = 0; w < size / SZ_2M; w++) {
-			unsigned long start = w * (SZ_2M / PAGE);
-
-			huge += start >= first &&
-				start + SZ_2M / PAGE - 1 <= last &&
-				(pfn0 + start - first) % (SZ_2M / PAGE) == 0;
-		}
-	}
-	free(audit);
-	return huge;
-}
 
 /* Touches @map and checks it took one fault per PMD-mappable window. */
 static void expect_faults(u32 handle, const u32 *map, u64 size,
 			  const char *what)
 {
-	u64 id = vttm_bo_info(dev.fd, handle).id;
-	unsigned int windows = size / SZ_2M, huge = huge_windows(id, size);
+	u64 id = vttm_get_bo_info(dev.fd, handle).id;
+	unsigned int windows = size / SZ_2M;
+	unsigned int huge = vttm_audit_huge_windows(&dev, id, size);
 	long want = huge + (windows - huge) * (SZ_2M / PAGE / PREFAULT);
 	long faults = touch_faults(map, size);
 
@@ -874,41 +821,13 @@ static void expect_faults(u32 handle, const u32 *map, u64 size,
 			 what, huge, windows);
 }
 
-/*
- * In a forked child: checks bytes @from to @to of @map hold fill(@seed),
- * then writes the word at @from back unchanged. The child must exit 0, or
- * die of @want_sig.
- */
-static void child_read_then_write(u32 *map, u64 from, u64 to, u32 seed,
-				  int want_sig)
-{
-	pid_t pid = fork();
-	int status;
-
-	igt_assert(pid >= 0);
-	if (pid == 0) {
-		check_range(map, from, to, seed, "in a forked child");
-		/* The KVM selftests library catches SIGSEGV; die of it. */
-		signal(SIGSEGV, SIG_DFL);
-		*(volatile u32 *)&map[from / 4] = map[from / 4];
-		_exit(0);
-	}
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-	if (want_sig)
-		igt_assert_f(WIFSIGNALED(status) && WTERMSIG(status) == want_sig,
-			     "the child's write to a read-only BO mapping: status %#x, expected signal %d",
-			     status, want_sig);
-	else
-		igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			     "the forked child exited with status %#x", status);
-}
-
-/*
- * A 4 MiB BO is mapped 2 MiB-aligned and with one PMD per window whose
- * memory is contiguous and aligned (always in VRAM, in TT when the pool
- * gave it big chunks): one page fault per window instead of one per 16
- * pages. Moves zap the PMDs, partial munmap and mprotect split them, fork
- * copies the mapping, and the data survives all of it.
+/**
+ * SUBTEST: mmap-huge
+ * Description: A 4 MiB BO is mapped 2 MiB-aligned and with one PMD per
+ *   window whose memory is contiguous and aligned (always in VRAM, in TT
+ *   when the pool gave it big chunks): one page fault per window instead
+ *   of one per 16 pages. Moves zap the PMDs, partial munmap and mprotect
+ *   split them, fork copies the mapping, and the data survives all of it.
  */
 static void test_mmap_huge(void)
 {
@@ -919,30 +838,30 @@ static void test_mmap_huge(void)
 	vttm_require(&dev);
 	base = vttm_read_usage(&dev);
 
-	handle = vttm_bo_create(dev.fd, size, ALL, VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, size);
+	handle = vttm_create_bo(dev.fd, size, ALL, VRAM);
+	map = vttm_mmap_bo(dev.fd, handle, size);
 	hi = map + SZ_2M / 4;
 	igt_assert_f(((uintptr_t)map & (SZ_2M - 1)) == 0,
 		     "a 4 MiB BO is mapped at %p, not 2 MiB-aligned", map);
 	expect_faults(handle, map, size, "VRAM");
-	fill(map, size, 0x4a);
+	vttm_fill(map, size, 0x4a);
 	igt_assert_eq(touch_faults(map, size), 0);
-	check_both(handle, map, size, 0x4a, "VRAM, through PMDs");
+	vttm_check_bo(dev.fd, handle, map, size, 0x4a, "VRAM, through PMDs");
 
-	vttm_bo_move(dev.fd, handle, TT);
+	vttm_move_bo(dev.fd, handle, TT);
 	expect_faults(handle, map, size, "after the move to TT");
-	check_both(handle, map, size, 0x4a, "TT, through PMDs");
+	vttm_check_bo(dev.fd, handle, map, size, 0x4a, "TT, through PMDs");
 
 	/* A hole in the first window: the second keeps its PMD. */
 	igt_assert_eq(munmap(map + 3 * PAGE / 4, PAGE), 0);
-	check_range(map, 0, 3 * PAGE, 0x4a, "below the hole");
-	check_range(map, 4 * PAGE, size, 0x4a, "above the hole");
+	vttm_check_range(map, 0, 3 * PAGE, 0x4a, "below the hole");
+	vttm_check_range(map, 4 * PAGE, size, 0x4a, "above the hole");
 	igt_assert_eq(touch_faults(hi, SZ_2M), 0);
 
-	child_read_then_write(map, SZ_2M, size, 0x4a, 0);
+	vttm_check_in_child(map, SZ_2M, size, 0x4a, 0);
 	igt_assert_eq(mprotect(hi, SZ_2M, PROT_READ), 0);
-	check_range(map, SZ_2M, size, 0x4a, "read-only");
-	child_read_then_write(map, SZ_2M, size, 0x4a, SIGSEGV);
+	vttm_check_range(map, SZ_2M, size, 0x4a, "read-only");
+	vttm_check_in_child(map, SZ_2M, size, 0x4a, SIGSEGV);
 
 	igt_assert_eq(munmap(map, size), 0);
 	vttm_gem_close(dev.fd, handle);

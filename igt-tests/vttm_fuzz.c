@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * vttm_fuzz: seeded, bounded random use of the vttm uAPI and of KVM
- * memslots over vttm BOs, from several threads at once. Random sizes,
- * domains, flags, handles (live, closed, made up), offsets and argument
- * pointers; creates, closes, mmaps, munmaps, moves, evictions, swapouts and
- * CPU accesses race each other while a vCPU reads and writes a BO through a
- * memslot that comes and goes.
+/**
+ * TEST: vttm_fuzz
+ * Description: Seeded, bounded random use of the vttm uAPI and of KVM
+ *   memslots over vttm BOs, from several threads at once. It passes when
+ *   the process survives, every call returns success or an errno from the
+ *   uAPI's documented set, the kernel logs no warning, and after closing
+ *   the device every BO and page is given back (vttm_usage) and TTM found
+ *   no foreign page reference.
  *
- * It passes when the process survives, every call returns success or an
- * errno from the uAPI's documented set, the kernel logs no warning (the
- * harness checks), and after closing the device every BO and page is given
- * back (vttm_usage) and TTM found no foreign page reference.
+ * Random sizes, domains, flags, handles (live, closed, made up), offsets
+ * and argument pointers; creates, closes, mmaps, munmaps, moves,
+ * evictions, swapouts and CPU accesses race each other while a vCPU reads
+ * and writes a BO through a memslot that comes and goes.
  *
- *   TTM_KVM_FUZZ_SEED      seed (default 1): a run is reproducible from it,
- *                          up to the interleaving of the threads
- *   TTM_KVM_FUZZ_SECONDS   how long each subtest runs (default 15)
+ *   --seed N      seed (default 1): a run is reproducible from it, up to
+ *                 the interleaving of the threads
+ *   --seconds N   how long each subtest runs (default 15)
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -38,6 +39,7 @@
 #include "lib/igt_proto.h"
 #include "lib/vm.h"
 #include "lib/vttm.h"
+#include "lib/vttm_audit.h"
 
 #define PAGE		4096ull
 #define NSLOTS		16
@@ -523,12 +525,13 @@ static void stop_vcpu(pthread_t kvm_tid)
 
 /* ---- subtests --------------------------------------------------------- */
 
-static u64 env_u64(const char *name, u64 def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoull(v, NULL, 0) : def;
-}
+static struct igt_opt opt_seed = {
+	"seed", "seed of the random calls (default 1)",
+};
+static struct igt_opt opt_seconds = {
+	"seconds", "how long each subtest runs (default 15)",
+};
+static struct igt_opt *const opts[] = { &opt_seed, &opt_seconds };
 
 static void report(u64 seed, double seconds)
 {
@@ -551,11 +554,11 @@ static void report(u64 seed, double seconds)
 
 static void run_fuzz(bool with_kvm)
 {
-	u64 seed = env_u64("TTM_KVM_FUZZ_SEED", 1);
-	u64 seconds = env_u64("TTM_KVM_FUZZ_SECONDS", 15);
+	u64 seed = opt_seed.given ? opt_seed.value : 1;
+	u64 seconds = opt_seconds.given ? opt_seconds.value : 15;
 	int foreign = ttm_foreign_page_refs();
 	pthread_t threads[NTHREADS + 1];
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	struct vttm_usage base;
 	struct timespec t0, t1;
 	unsigned int i, n = 0;
@@ -601,13 +604,23 @@ static void run_fuzz(bool with_kvm)
 	igt_assert_eq(ttm_foreign_page_refs(), foreign);
 }
 
-/* Random uAPI calls from several threads. */
+/**
+ * SUBTEST: uapi
+ * Description: Three threads make random vttm and GEM calls (create,
+ *   close, info, mmap offsets, moves, swapouts, evictions), mmaps,
+ *   munmaps and CPU accesses at once, for --seconds (15).
+ */
 static void test_uapi(void)
 {
 	run_fuzz(false);
 }
 
-/* The same, with a vCPU using the BOs through a memslot that comes and goes. */
+/**
+ * SUBTEST: uapi-kvm
+ * Description: The same, and a fourth thread plugs random BO mappings
+ *   into a memslot (sometimes read-only) and runs a vCPU that reads and
+ *   writes them; a vCPU that stops making progress fails the subtest.
+ */
 static void test_uapi_kvm(void)
 {
 	run_fuzz(true);
@@ -618,4 +631,4 @@ static const struct igt_subtest tests[] = {
 	{ "uapi-kvm", test_uapi_kvm },
 };
 
-IGT_MAIN(tests)
+IGT_MAIN_OPTS(tests, opts)

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	unsigned long long mib = argc > 1 ? strtoull(argv[1], NULL, 0) : 16;
 	unsigned int rounds = argc > 2 ? strtoul(argv[2], NULL, 0) : 8;
 	double spent[3] = { 0 };
-	struct vttm_device dev;
+	struct vttm_dev dev;
 	unsigned int r, i;
 	__u32 handle;
 	void *map;
@@ -42,16 +42,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vttm_move_rate: no vttm device\n");
 		return 77;
 	}
-	handle = vttm_bo_create(dev.fd, mib << 20, VTTM_DOMAINS_ALL,
+	handle = vttm_create_bo(dev.fd, mib << 20, VTTM_DOMAINS_ALL,
 				VTTM_DOMAIN_VRAM);
-	map = vttm_bo_mmap(dev.fd, handle, mib << 20);
+	map = vttm_mmap_bo(dev.fd, handle, mib << 20);
 	memset(map, 0x5a, mib << 20);
 
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < 3; i++) {
 			double t = now_s();
 
-			vttm_bo_move(dev.fd, handle, cycle[i]);
+			vttm_move_bo(dev.fd, handle, cycle[i]);
 			spent[i] += now_s() - t;
 		}
 	}

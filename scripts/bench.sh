@@ -17,11 +17,10 @@ while [ "$bar" -lt $((mib + 2)) ]; do bar=$((bar * 2)); done
 for kind in baseline patched; do
 	d=$out/$kind
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/setup-vttm.sh" "$d/"
 	log "bench: $kind kernel, $mib MiB"
 	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" \
 		--device "ivshmem=${bar}M" --mem 4G --timeout 3600 -- \
-		sh -c ". /out/setup-vttm.sh; /ttm-kvm/tests/bin/kvm_bo_bench $mib" ||
+		sh -c ". /ttm-kvm/guest/setup-vttm.sh; /ttm-kvm/tests/bin/kvm_bo_bench $mib" ||
 		die "kvm_bo_bench failed on the $kind kernel: see $d/cmd.log"
 	grep -q '^bench ' "$d/cmd.log" || die "no figures from the $kind kernel: see $d/cmd.log"
 done
@@ -34,3 +33,4 @@ awk '
 		for (i = 1; i <= n; i++)
 			printf "%-48s %12s %12s\n", order[i], v[1, order[i]], v[2, order[i]]
 	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" | tee "$out/table.txt"
+log "bench: table in build/bench/table.txt, each kernel's run in build/bench/{baseline,patched}/ (docs/results.md records measured runs)"

@@ -76,8 +76,7 @@ vm() { # SUITE OUTDIR RUN-VM-ARGS...
 suite_kunit() {
 	local d=$out/kunit rc=0
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/kunit.sh" "$d/"
-	vm kunit "$d" -- sh /out/kunit.sh || rc=$?
+	vm kunit "$d" -- sh /ttm-kvm/guest/kunit.sh || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note kunit "guest script exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
 	# One KTAP document from the per-suite debugfs results, for kunit.py.
 	local n ktap=$d/all.ktap
@@ -114,13 +113,12 @@ igt_suite() {
 	shift 3
 	local d=$out/$suite rc=0
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/igt.sh" "$d/"
 	if [ -f "$out/$suite.setup" ]; then cp "$out/$suite.setup" "$d/igt-setup"; fi
 	# Excluded entries are not run at all.
 	awk -v d="$d" 'BEGIN { g = "any" }
 		$1 == "@driver" { g = $2; next }
 		/^igt@/ && $2 != "exclude" { print $1 > (d "/igt-list." g) }' "$expected"
-	vm "$suite" "$d" "$@" -- sh /out/igt.sh "$testdir" "$test_timeout" || rc=$?
+	vm "$suite" "$d" "$@" -- sh /ttm-kvm/guest/igt.sh "$testdir" "$test_timeout" || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note "$suite" "igt_runner exited $rc: $(tail -n 3 "$d/cmd.log" | tr '\n' ' ')"
 	# igt_runner prints "[N/M] binary (subtest)" as it starts each test.
 	[ "$rc" != 125 ] || fail_note "$suite" "the VM ended while running $(sed -nE \
@@ -144,7 +142,8 @@ suite_upstream-igt() {
 	else
 		cp "$REPO/tests/upstream-igt.expected" "$list"
 	fi
-	igt_suite upstream-igt /usr/libexec/igt-gpu-tools "$list" --device virtio-gpu
+	# shellcheck disable=SC2046 # one word per option
+	igt_suite upstream-igt /usr/libexec/igt-gpu-tools "$list" $(suite_vm_args upstream-igt)
 }
 
 # arm64: the test binaries cannot run on this host, so the guest lists their
@@ -154,10 +153,10 @@ suite_upstream-igt() {
 project_plain() {
 	local d=$out/project-igt rc=0 list=$out/project-igt.expected
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/plain-runner.sh" "$d/"
-	cp "$REPO/scripts/guest/setup-vttm.sh" "$d/igt-setup"
+	echo ". /ttm-kvm/guest/setup-vttm.sh" >"$d/igt-setup"
 	awk '$2 == "exclude" { print $1 }' "$REPO/tests/project-igt.$TARGET_ARCH.expected" >"$d/exclude"
-	vm project-igt "$d" --device ivshmem=64M -- sh /out/plain-runner.sh /ttm-kvm/tests/bin || rc=$?
+	# shellcheck disable=SC2046 # one word per option
+	vm project-igt "$d" $(suite_vm_args project-igt) -- sh /ttm-kvm/guest/plain-runner.sh /ttm-kvm/tests/bin || rc=$?
 	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note project-igt "plain-runner exited $rc"
 	python3 "$REPO/scripts/plain-results.py" "$d"
 	{
@@ -199,13 +198,13 @@ suite_project-igt() {
 		fi
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
-	cp "$REPO/scripts/guest/setup-vttm.sh" "$out/project-igt.setup"
+	echo ". /ttm-kvm/guest/setup-vttm.sh" >"$out/project-igt.setup"
 	# The longest project test runs about a minute; a hung one is cut
 	# short well within the VM's time (the debug kernel is slower).
 	local test_timeout=180
 	[ "$kind" != debug ] || test_timeout=600
-	igt_suite project-igt /ttm-kvm/tests/bin "$list" \
-		--device virtio-gpu --device ivshmem=64M --device qxl
+	# shellcheck disable=SC2046 # one word per option
+	igt_suite project-igt /ttm-kvm/tests/bin "$list" $(suite_vm_args project-igt)
 }
 
 # Upstream drm_virtgpu and our virtgpu_blob on a virtio-gpu that has virgl,
@@ -219,8 +218,9 @@ suite_virtgpu() {
 		printf 'TESTLIST\ndrm_virtgpu virtgpu_blob\nEND TESTLIST\n' \
 			>/tmp/virtgpu-tests/test-list.txt
 	SETUP
+	# shellcheck disable=SC2046 # one word per option
 	igt_suite virtgpu /tmp/virtgpu-tests "$REPO/tests/virtgpu.expected" \
-		--vmm sid --device virtio-gpu-gl
+		$(suite_vm_args virtgpu)
 }
 
 for s in $suites; do

@@ -31,6 +31,8 @@ for kind in baseline patched; do
 	stop_hogs
 	log "$kind: $(tail -n 1 "$REPO/build/compare-$kind.log")"
 done
+mkdir -p "$REPO/build/compare"
 # shellcheck disable=SC2086 # one argument per suite
 python3 "$REPO/scripts/compare-table.py" "$REPO/build/compare-baseline" \
-	"$REPO/build/compare-patched" $suites
+	"$REPO/build/compare-patched" $suites | tee "$REPO/build/compare/table.txt"
+log "compare: runs in build/compare-baseline/ and build/compare-patched/, table in build/compare/table.txt (docs/results.md records measured runs)"

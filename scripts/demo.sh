@@ -3,16 +3,18 @@
 # ivshmem "VRAM" BAR, and run the eviction-under-KVM subtests: a guest keeps
 # using a TTM buffer object through a memslot while TTM moves it between
 # VRAM, TT and system memory (and swap), and no page reference leaks.
+# DEMO_TESTS lists them as BINARY@SUBTEST (globs allowed).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-subtests=${DEMO_SUBTESTS:-map-read-write evict-vram-to-tt evict-tt-to-system swapout no-page-refs evict-race}
+tests=${DEMO_TESTS:-kvm_bo_eviction@map-read-write-* kvm_bo_eviction@evict-vram-to-tt
+kvm_bo_eviction@evict-tt-to-system kvm_bo_eviction@swapout kvm_bo_eviction@no-page-refs
+kvm_bo_stress@evict-race}
 out=$REPO/build/demo
 mkdir -p "$out"
-cp "$REPO/scripts/guest/setup-vttm.sh" "$out/"
-cmd=". /out/setup-vttm.sh; uname -r; rc=0"
-for t in $subtests; do
-	cmd="$cmd; /ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest $t || rc=1"
+cmd=". /ttm-kvm/guest/setup-vttm.sh; uname -r; rc=0"
+for t in $tests; do
+	cmd="$cmd; /ttm-kvm/tests/bin/${t%%@*} --run-subtest '${t#*@}' || rc=1"
 done
 cmd="$cmd; exit \$rc"
 rc=0

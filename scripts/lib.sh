@@ -62,6 +62,25 @@ else
 	TESTS_OUT=$REPO/build/tests-$TARGET_ARCH
 fi
 
+# suite_vm_args SUITE: the run-vm.sh options of a suite's VM (its devices,
+# and the VMM for virtgpu). check.sh boots each suite so, and run-test.sh
+# boots a single test the way its suite does.
+suite_vm_args() {
+	case "$1" in
+	kunit) ;;
+	upstream-igt) echo "--device virtio-gpu" ;;
+	project-igt)
+		if [ "$TARGET_ARCH" = x86_64 ]; then
+			echo "--device virtio-gpu --device ivshmem=64M --device qxl"
+		else
+			echo "--device ivshmem=64M"
+		fi
+		;;
+	virtgpu) echo "--vmm sid --device virtio-gpu-gl" ;;
+	*) die "unknown suite $1" ;;
+	esac
+}
+
 # kernel_out KIND: where the built kernel of KIND for TARGET_ARCH lands.
 kernel_out() {
 	if [ "$TARGET_ARCH" = x86_64 ]; then

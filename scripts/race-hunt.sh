@@ -1,41 +1,45 @@
 #!/usr/bin/env bash
 # race-hunt.sh [--runs N] [--vmm host|sid] [--kernel KIND] [--no-swap]
-# Runs kvm_bo_eviction@evict-race N times (default 10), each in a fresh VM,
+#              [--seed N]
+# Runs kvm_bo_stress@evict-race N times (default 10), each in a fresh VM,
 # and counts the outcomes: passes, failures, KVM_EXIT_SHUTDOWNs, KVM_RUN
 # EFAULTs, kernel log reports. It separates the suspects of the rare
 # SHUTDOWN of the eviction race: --vmm sid runs the VM under QEMU 11's TCG
 # instead of QEMU 7.2's; --no-swap turns the guest's zram swap off, so
-# neither the BO nor the test's own memory (slot 0) is ever swapped out.
+# neither the BO nor the test's own memory (slot 0) is ever swapped out;
+# --seed N moves the BO to random domains from seed N (run i: N + i - 1)
+# instead of the fixed cycle.
 # Output: build/race-hunt/<label>/run-N/ and a summary line.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-runs=10 vmm=host kind=patched noswap=0
+runs=10 vmm=host kind=patched noswap=0 seed=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) runs=$2; shift ;;
 	--vmm) vmm=$2; shift ;;
 	--kernel) kind=$2; shift ;;
 	--no-swap) noswap=1 ;;
+	--seed) seed=$2; shift ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
 done
-label=$kind-qemu-$vmm$([ "$noswap" = 1 ] && echo -noswap || true)
+label=$kind-qemu-$vmm$([ "$noswap" = 1 ] && echo -noswap || true)$([ "$seed" = 0 ] || echo "-seed$seed")
 top=$REPO/build/race-hunt/$label
 rm -rf "$top"
 mkdir -p "$top"
-cmd=". /out/setup-vttm.sh;"
+cmd=". /ttm-kvm/guest/setup-vttm.sh;"
 [ "$noswap" = 1 ] && cmd+=" swapoff -a;"
-cmd+=" /ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race"
+cmd+=" /ttm-kvm/tests/bin/kvm_bo_stress --run-subtest evict-race"
 pass=0 fail=0 shutdown=0 efault=0 reports=0
 for ((i = 1; i <= runs; i++)); do
 	d=$top/run-$i
 	mkdir -p "$d"
-	cp "$REPO/scripts/guest/setup-vttm.sh" "$d/"
 	rc=0
+	s=$([ "$seed" = 0 ] && echo 0 || echo $((seed + i - 1)))
 	"$REPO/scripts/run-vm.sh" --kernel "$kind" --vmm "$vmm" --out "$d" \
-		--device ivshmem=64M --timeout 600 -- sh -c "$cmd" >/dev/null 2>&1 || rc=$?
+		--device ivshmem=64M --timeout 600 -- sh -c "$cmd --seed $s" >/dev/null 2>&1 || rc=$?
 	if [ "$rc" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 	grep -q SHUTDOWN "$d/cmd.log" 2>/dev/null && shutdown=$((shutdown + 1))
 	# "KVM_RUN EFAULTs: vCPU0 N, vCPU1 M" from the subtest's summary.

@@ -22,8 +22,10 @@
 # suite runs them through debugfs.
 #
 # In the guest: /out (rw, host --out), /lib/modules (the kernel's modules),
-# /ttm-kvm/tests (the built project tests). console.log, cmd.log, dmesg.log
-# and status land in --out, and with --vmm sid QEMU's stderr in qemu.log.
+# /ttm-kvm/tests (the built project tests), /ttm-kvm/guest (scripts/guest of
+# this checkout, read-only: setup-vttm.sh and the suites' guest scripts).
+# console.log, cmd.log, dmesg.log and status land in --out, and with --vmm
+# sid QEMU's stderr in qemu.log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -62,12 +64,19 @@ rm -f "$out/status" "$out/console.log" "$out/cmd.log" "$out/dmesg.log" "$out/kme
 	"$out/qemu.log"
 
 install -m 0755 "$REPO/scripts/guest-init.sh" "$ROOTFS/sbin/ttm-kvm-init"
-if [ "$shell" = 1 ]; then
-	printf '%s\n' 'exec setsid sh -c "exec sh </dev/'"$console"' >/dev/'"$console"' 2>&1"' >"$out/cmd"
-else
-	printf '%q ' "$@" >"$out/cmd"
-	echo >>"$out/cmd"
-fi
+# The command mounts scripts/guest first: the init in the (shared) rootfs
+# stays the same for every checkout.
+guestdir=/ttm-kvm/guest
+{
+	echo "mkdir -p $guestdir && mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro guest $guestdir ||"
+	echo "	echo 'run-vm: cannot mount $guestdir' >&2"
+	if [ "$shell" = 1 ]; then
+		printf '%s\n' 'exec setsid sh -c "exec sh </dev/'"$console"' >/dev/'"$console"' 2>&1"'
+	else
+		printf '%q ' "$@"
+		echo
+	fi
+} >"$out/cmd"
 
 qdev=()
 for d in "${devices[@]}"; do
@@ -96,6 +105,7 @@ share() { # TAG DIR [ro]
 
 # What QEMU sees: these host paths, or where the sid VMM root has them.
 root=$ROOTFS vout=$out mods=$kout/modules/lib/modules vtests=$tests kimg=$kout
+vguest=$REPO/scripts/guest
 launch=() display=(-display none)
 case "$vmm" in
 host) ;;
@@ -104,10 +114,11 @@ sid)
 		die "no VMM root at $VMM_ROOT (make vmm-rootfs)"
 	launch=(unshare -m --propagation private "$REPO/scripts/vmm-chroot.sh"
 		"$VMM_ROOT" "$root:/mnt/root" "$vout:/mnt/out" "$mods:/mnt/mods"
-		"$vtests:/mnt/tests" "$kimg:/mnt/kernel" --
+		"$vtests:/mnt/tests" "$kimg:/mnt/kernel" "$vguest:/mnt/guest" --
 		env XDG_RUNTIME_DIR=/tmp LIBGL_ALWAYS_SOFTWARE=1
 		xvfb-run -a -s "-screen 0 1024x768x24")
 	root=/mnt/root vout=/mnt/out mods=/mnt/mods vtests=/mnt/tests kimg=/mnt/kernel
+	vguest=/mnt/guest
 	# virgl renders with llvmpipe into an X server that only exists in
 	# memory: QEMU's GL displays other than SDL and GTK need a DRM device.
 	display=(-display sdl,gl=on)
@@ -129,7 +140,7 @@ qemu=("${machine[@]}" -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
 	-kernel "$kimg/$image"
 	-append "console=$console root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 kunit.autorun=0 $append"
 	$(share root "$root") $(share out "$vout") $(share mods "$mods" ro)
-	$(share tests "$vtests" ro)
+	$(share tests "$vtests" ro) $(share guest "$vguest" ro)
 	"${display[@]}" -vga none -no-reboot "${qdev[@]}")
 
 if [ "$shell" = 1 ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make soak: kvm_bo_eviction@evict-race-two-vms for SOAK_MOVES moves
+# make soak: kvm_bo_stress@evict-race-two-vms --moves SOAK_MOVES
 # (default 100000): two VMs count in a VRAM BO and a TT BO while the host
 # moves both through every domain, swapping out where there is swap. Prints
 # the moves done, lost writes and stale reads (the subtest fails on any),
@@ -10,7 +10,6 @@ set -euo pipefail
 moves=${SOAK_MOVES:-100000}
 out=$REPO/build/soak
 mkdir -p "$out"
-cp "$REPO/scripts/guest/setup-vttm.sh" "$REPO/scripts/guest/soak-watch.sh" "$out/"
 rm -f "$out"/soak-watch*.log
 # Under TCG a move takes 10-20 ms; leave room for a slow host.
 timeout=$((moves / 10 + 900))
@@ -19,9 +18,9 @@ rc=0
 # One line: run-vm.sh quotes the command with printf %q, and the guest's sh
 # (dash) does not read $'...' strings. soak-watch.sh records where the
 # test's threads are and, on a stall, gets backtraces on the console.
-guest_cmd=". /out/setup-vttm.sh; TTM_KVM_RACE_MOVES=$moves"
-guest_cmd+=" /ttm-kvm/tests/bin/kvm_bo_eviction --run-subtest evict-race-two-vms & p=\$!;"
-guest_cmd+=" sh /out/soak-watch.sh \$p /out/cmd.log & wait \$p"
+guest_cmd=". /ttm-kvm/guest/setup-vttm.sh;"
+guest_cmd+=" /ttm-kvm/tests/bin/kvm_bo_stress --run-subtest evict-race-two-vms --moves $moves & p=\$!;"
+guest_cmd+=" sh /ttm-kvm/guest/soak-watch.sh \$p /out/cmd.log & wait \$p"
 log "QEMU monitor: $out/monitor.sock; guest threads: $out/soak-watch.log"
 "$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M --timeout "$timeout" \
 	--monitor "$out/monitor.sock" -- sh -c "$guest_cmd" || rc=$?

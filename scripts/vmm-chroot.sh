@@ -11,6 +11,7 @@ mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
 mount -t tmpfs tmp "$root/tmp"
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
+	mkdir -p "$root/${1#*:}"
 	mount --bind "${1%%:*}" "$root/${1#*:}"
 	shift
 done

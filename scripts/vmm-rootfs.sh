@@ -35,7 +35,7 @@ unshare -m --propagation private sh -c '
 	die "apt-get install failed, see $CACHE/vmm-debootstrap.log"
 chroot "$new" apt-get clean
 mkdir -p "$new/mnt/root" "$new/mnt/out" "$new/mnt/mods" "$new/mnt/tests" \
-	"$new/mnt/kernel"
+	"$new/mnt/kernel" "$new/mnt/guest"
 printf '%s\n' "$want" >"$new/.ttm-kvm-packages"
 rm -rf "$VMM_ROOT"
 mv "$new" "$VMM_ROOT"

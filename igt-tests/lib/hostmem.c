@@ -40,9 +40,9 @@ static u32 from_vttm_domain(u32 domain)
 static int vttm_p_create(struct bo_provider *p, u64 size, u32 domain,
 			 u32 *handle)
 {
-	struct vttm_device *dev = p->priv;
+	struct vttm_dev *dev = p->priv;
 
-	return __vttm_bo_create(dev->fd, size, VTTM_DOMAINS_ALL,
+	return __vttm_create_bo(dev->fd, size, VTTM_DOMAINS_ALL,
 				to_vttm_domain(domain), 0, handle);
 }
 
@@ -50,34 +50,34 @@ static int vttm_p_mmap(struct bo_provider *p, u32 handle, u64 size,
 		       void **ptr)
 {
 	struct drm_vttm_bo_mmap_offset args = { .handle = handle };
-	struct vttm_device *dev = p->priv;
+	struct vttm_dev *dev = p->priv;
 
 	if (ioctl(dev->fd, DRM_IOCTL_VTTM_BO_MMAP_OFFSET, &args))
-		return errno;
+		return -errno;
 	*ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd,
 		    args.offset);
-	return *ptr == MAP_FAILED ? errno : 0;
+	return *ptr == MAP_FAILED ? -errno : 0;
 }
 
 static int vttm_p_move(struct bo_provider *p, u32 handle, u32 domain,
 		       u32 flags)
 {
-	struct vttm_device *dev = p->priv;
+	struct vttm_dev *dev = p->priv;
 	u32 vflags = 0;
 
 	if (flags & BO_MOVE_SWAPOUT)
 		vflags |= VTTM_MOVE_SWAPOUT;
-	return __vttm_bo_move(dev->fd, handle, to_vttm_domain(domain), vflags);
+	return __vttm_move_bo(dev->fd, handle, to_vttm_domain(domain), vflags);
 }
 
 static int vttm_p_info(struct bo_provider *p, u32 handle,
 		       struct bo_info *info)
 {
-	struct vttm_device *dev = p->priv;
+	struct vttm_dev *dev = p->priv;
 	struct drm_vttm_bo_info vi;
 	int err;
 
-	err = __vttm_bo_info(dev->fd, handle, &vi);
+	err = __vttm_get_bo_info(dev->fd, handle, &vi);
 	if (err)
 		return err;
 	info->domain = from_vttm_domain(vi.domain);
@@ -90,12 +90,12 @@ static int vttm_p_info(struct bo_provider *p, u32 handle,
 
 static int vttm_p_close(struct bo_provider *p, u32 handle)
 {
-	struct vttm_device *dev = p->priv;
+	struct vttm_dev *dev = p->priv;
 
 	return __vttm_gem_close(dev->fd, handle);
 }
 
-void bo_provider_init_vttm(struct bo_provider *p, struct vttm_device *dev)
+void bo_provider_init_vttm(struct bo_provider *p, struct vttm_dev *dev)
 {
 	*p = (struct bo_provider) {
 		.name = "vttm",
@@ -154,7 +154,7 @@ struct bo_info bo_info(struct hm_bo *bo)
 int __bo_move(struct hm_bo *bo, u32 domain, u32 flags)
 {
 	if (!bo->p->move)
-		return EOPNOTSUPP;
+		return -EOPNOTSUPP;
 	return bo->p->move(bo->p, bo->handle, domain, flags);
 }
 
@@ -229,7 +229,7 @@ int __hostmem_plug(struct hostmem *hm, void *hva, u64 size, u32 flags)
 	ret = __vm_set_user_memory_region(hm->vm, hm->slot, flags, hm->gpa,
 					  size, hva);
 	if (ret)
-		return errno;
+		return -errno;
 	hm->hva = hva;
 	hm->plugged = size;
 	hm->flags = flags;

@@ -49,7 +49,7 @@ struct bo_info {
 };
 
 /*
- * The operations return 0 or an errno. A BO is created movable to every
+ * The operations return 0 or -errno. A BO is created movable to every
  * domain, placed in @domain.
  */
 struct bo_provider {
@@ -66,11 +66,11 @@ struct bo_provider {
 };
 
 /* A provider for the BOs of the vttm device @dev, which stays open. */
-void bo_provider_init_vttm(struct bo_provider *p, struct vttm_device *dev);
+void bo_provider_init_vttm(struct bo_provider *p, struct vttm_dev *dev);
 /*
  * qxl BOs: TTM, in the VRAM BAR of QEMU's qxl device. qxl cannot move a BO
  * on request; bo_provider_qxl_pressure() creates BOs of @chunk bytes until
- * @bytes were allocated or creation fails (returning its errno), then frees
+ * @bytes were allocated or creation fails (returning its -errno), then frees
  * them: TTM evicts older BOs from VRAM to system memory to place them.
  * False without a qxl device.
  */
@@ -140,7 +140,7 @@ struct kvm_vm *hostmem_vm_create(struct hostmem *hm, u32 nr_vcpus,
 
 /*
  * Plugs @size bytes at @hva into the window (memslot flags @flags,
- * KVM_MEM_*), replacing what was plugged before. Returns 0 or the errno of
+ * KVM_MEM_*), replacing what was plugged before. Returns 0 or -errno of
  * KVM_SET_USER_MEMORY_REGION.
  */
 int __hostmem_plug(struct hostmem *hm, void *hva, u64 size, u32 flags);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "igt_doc.h"
 #include "igt_proto.h"
 
 /*
@@ -74,11 +75,13 @@ void igt_warn(const char *fmt, ...)
 
 const char *igt_errname(int err)
 {
-	static char buf[16];
+	static char buf[24];
 	const char *s;
 
 	if (!err)
 		return "0";
+	if (err < 0)	/* -errno, as __helper()s return it */
+		err = -err;
 	s = strerrorname_np(err);
 	if (s)
 		return s;
@@ -202,7 +205,7 @@ static int status_to_code(int status)
 	}
 }
 
-static double now(void)
+double igt_now(void)
 {
 	struct timespec ts;
 
@@ -220,7 +223,7 @@ static int run_subtest(const struct igt_subtest *t)
 	sentinel("Starting subtest: %s", t->name);
 	kfd = kmsg_open();
 	fflush(NULL);	/* or the child would flush our buffers again */
-	start = now();
+	start = igt_now();
 	pid = fork();
 	if (pid == 0) {
 		/* Do not outlive the parent when igt_runner kills it. */
@@ -245,12 +248,11 @@ static int run_subtest(const struct igt_subtest *t)
 	}
 	result = code == IGT_EXIT_SUCCESS ? "SUCCESS" :
 		 code == IGT_EXIT_SKIP ? "SKIP" : "FAIL";
-	sentinel("Subtest %s: %s (%.3fs)", t->name, result, now() - start);
+	sentinel("Subtest %s: %s (%.3fs)", t->name, result, igt_now() - start);
 	return code;
 }
 
-/* Does @name match one of the comma-separated globs in @patterns? */
-static bool selected(const char *patterns, const char *name)
+bool igt_selected(const char *patterns, const char *name)
 {
 	char *list = strdup(patterns), *save, *p;
 	bool match = false;
@@ -262,26 +264,66 @@ static bool selected(const char *patterns, const char *name)
 	return match;
 }
 
-static void usage(FILE *f, const char *prog)
+static void usage(FILE *f, const char *prog, struct igt_opt *const *extra,
+		  int nextra)
 {
-	fprintf(f, "Usage: %s [--list-subtests | --run-subtest NAME[,NAME...]] [--debug]\n"
-		"  NAME may be a glob; without options every subtest runs.\n",
+	int i;
+
+	fprintf(f, "Usage: %s [--list-subtests | --run-subtest NAME[,NAME...] |\n"
+		"        --describe[=NAME]] [--debug]",
 		prog);
+	for (i = 0; i < nextra; i++)
+		fprintf(f, " [--%s N]", extra[i]->name);
+	fprintf(f, "\n  NAME may be a glob; without options every subtest runs.\n"
+		"  --describe prints what the test and its subtests check.\n");
+	for (i = 0; i < nextra; i++)
+		fprintf(f, "  --%s N%*s%s\n", extra[i]->name,
+			(int)(10 - strlen(extra[i]->name)), "", extra[i]->help);
+}
+
+/* Sets @o from the number @arg; false if @arg is not a number. */
+static bool parse_opt(struct igt_opt *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->value = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || *arg == '-')
+		return false;
+	o->given = true;
+	return true;
 }
 
 int igt_main(int argc, char **argv, const struct igt_subtest *tests, int n)
 {
-	static const struct option opts[] = {
-		{ "list-subtests", no_argument, NULL, 'l' },
-		{ "run-subtest", required_argument, NULL, 'r' },
-		{ "debug", optional_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ }
+	return igt_main_opts(argc, argv, tests, n, NULL, 0);
+}
+
+int igt_main_opts(int argc, char **argv, const struct igt_subtest *tests,
+		  int n, struct igt_opt *const *extra, int nextra)
+{
+	enum { OPT_LIST = 'l', OPT_RUN = 'r', OPT_DEBUG = 'd', OPT_HELP = 'h',
+	       OPT_DESCRIBE = 256, OPT_EXTRA };
+	static const struct option builtin[] = {
+		{ "list-subtests", no_argument, NULL, OPT_LIST },
+		{ "run-subtest", required_argument, NULL, OPT_RUN },
+		{ "describe", optional_argument, NULL, OPT_DESCRIBE },
+		{ "debug", optional_argument, NULL, OPT_DEBUG },
+		{ "help", no_argument, NULL, OPT_HELP },
 	};
-	const char *run = NULL, *env;
+	const int nbuiltin = sizeof(builtin) / sizeof(builtin[0]);
+	struct option opts[nbuiltin + nextra + 1];
+	const char *run = NULL, *describe = NULL, *env;
 	int c, i, ran = 0, skipped = 0, failed = 0;
-	bool list = false;
+	bool list = false, describing = false;
 	struct utsname u;
+
+	memcpy(opts, builtin, sizeof(builtin));
+	for (i = 0; i < nextra; i++)
+		opts[nbuiltin + i] = (struct option) {
+			extra[i]->name, required_argument, NULL, OPT_EXTRA + i,
+		};
+	memset(&opts[nbuiltin + nextra], 0, sizeof(opts[0]));
 
 	env = getenv("IGT_LOG_LEVEL");
 	igt_debug_enabled = env && !strcmp(env, "debug");
@@ -289,26 +331,37 @@ int igt_main(int argc, char **argv, const struct igt_subtest *tests, int n)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l':
+		case OPT_LIST:
 			list = true;
 			break;
-		case 'r':
+		case OPT_RUN:
 			run = optarg;
 			break;
-		case 'd':
+		case OPT_DESCRIBE:
+			describing = true;
+			describe = optarg;
+			break;
+		case OPT_DEBUG:
 			igt_debug_enabled = true;
 			break;
-		case 'h':
-			usage(stdout, argv[0]);
+		case OPT_HELP:
+			usage(stdout, argv[0], extra, nextra);
 			return IGT_EXIT_SUCCESS;
-		default:	/* getopt_long has named the bad option */
-			usage(stderr, argv[0]);
+		default:
+			if (c >= OPT_EXTRA && c < OPT_EXTRA + nextra) {
+				if (parse_opt(extra[c - OPT_EXTRA], optarg))
+					break;
+				fprintf(stderr, "%s: --%s wants a number, not '%s'\n",
+					argv[0], extra[c - OPT_EXTRA]->name, optarg);
+			}
+			/* else getopt_long has named the bad option */
+			usage(stderr, argv[0], extra, nextra);
 			return IGT_EXIT_INVALID;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
-		usage(stderr, argv[0]);
+		usage(stderr, argv[0], extra, nextra);
 		return IGT_EXIT_INVALID;
 	}
 
@@ -317,8 +370,10 @@ int igt_main(int argc, char **argv, const struct igt_subtest *tests, int n)
 			printf("%s\n", tests[i].name);
 		return IGT_EXIT_SUCCESS;
 	}
+	if (describing)
+		return igt_describe(tests, n, describe);
 
-	for (i = 0; run && i < n && !selected(run, tests[i].name); i++)
+	for (i = 0; run && i < n && !igt_selected(run, tests[i].name); i++)
 		;
 	if (i == n) {
 		fprintf(stderr, "%s: no subtest matches '%s'\n", argv[0], run ? run : "");
@@ -330,7 +385,7 @@ int igt_main(int argc, char **argv, const struct igt_subtest *tests, int n)
 	       u.machine, u.release, u.machine);
 
 	for (i = 0; i < n; i++) {
-		if (run && !selected(run, tests[i].name))
+		if (run && !igt_selected(run, tests[i].name))
 			continue;
 		ran++;
 		switch (run_subtest(&tests[i])) {

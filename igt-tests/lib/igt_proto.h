@@ -6,7 +6,13 @@
  *   BINARY --list-subtests      one subtest name per line, exit 0
  *   BINARY --run-subtest PATTERN[,PATTERN...]
  *                               run the matching subtests (fnmatch globs)
+ *   BINARY --describe[=PATTERN] what the test and its subtests check
  *   BINARY                      run every subtest
+ *
+ * Descriptions come from the IGT-style doc comments in the test's source
+ * (TEST:, SUBTEST:, Description:; see igt_doc.h), which the build turns
+ * into a table linked into the binary. A test may take options of its own
+ * (IGT_MAIN_OPTS()): numbers given as --NAME N.
  *
  * Each subtest runs in a forked child; the parent prints
  * "Subtest NAME: SUCCESS|FAIL|SKIP (N.NNNs)" from the child's exit status, so
@@ -31,7 +37,20 @@ struct igt_subtest {
 	void (*fn)(void);
 };
 
+/* A test's own command-line option: --@name N, a number. */
+struct igt_opt {
+	const char *name;
+	const char *help;		/* one line for --help */
+	unsigned long long value;	/* N, once given */
+	bool given;			/* whether --@name was given */
+};
+
 int igt_main(int argc, char **argv, const struct igt_subtest *tests, int n);
+int igt_main_opts(int argc, char **argv, const struct igt_subtest *tests,
+		  int n, struct igt_opt *const *opts, int nopts);
+
+/* Whether @name matches one of the comma-separated globs in @patterns. */
+bool igt_selected(const char *patterns, const char *name);
 
 /* Defines main() for a test whose subtests are the array @tests. */
 #define IGT_MAIN(tests)							\
@@ -39,6 +58,15 @@ int main(int argc, char **argv)						\
 {									\
 	return igt_main(argc, argv, tests,				\
 			sizeof(tests) / sizeof((tests)[0]));		\
+}
+
+/* The same, with the options of the array @opts (struct igt_opt *[]). */
+#define IGT_MAIN_OPTS(tests, opts)					\
+int main(int argc, char **argv)						\
+{									\
+	return igt_main_opts(argc, argv, tests,				\
+			     sizeof(tests) / sizeof((tests)[0]), opts,	\
+			     sizeof(opts) / sizeof((opts)[0]));		\
 }
 
 /* True when IGT_LOG_LEVEL=debug or --debug was given. */
@@ -128,7 +156,10 @@ void __igt_skip(const char *file, int line, const char *func,
 				 igt_errname(__e));			\
 	} while (0)
 
-/* "EINVAL" for EINVAL; "0" for no error. */
+/* CLOCK_MONOTONIC in seconds. */
+double igt_now(void);
+
+/* "EINVAL" for EINVAL and for -EINVAL; "0" for no error. */
 const char *igt_errname(int err);
 
 #endif

@@ -46,9 +46,9 @@ static int qxl_p_create(struct bo_provider *p, u64 size, u32 domain,
 	struct qxl_priv *q = p->priv;
 
 	if (domain != BO_DOMAIN_VRAM || !size || size % 4096 || size >> 32)
-		return EINVAL;
+		return -EINVAL;
 	if (ioctl(q->fd, DRM_IOCTL_QXL_ALLOC, &args))
-		return errno;
+		return -errno;
 	*handle = args.handle;
 	return 0;
 }
@@ -60,10 +60,10 @@ static int qxl_p_mmap(struct bo_provider *p, u32 handle, u64 size,
 	struct qxl_priv *q = p->priv;
 
 	if (ioctl(q->fd, DRM_IOCTL_QXL_MAP, &args))
-		return errno;
+		return -errno;
 	*ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, q->fd,
 		    args.offset);
-	return *ptr == MAP_FAILED ? errno : 0;
+	return *ptr == MAP_FAILED ? -errno : 0;
 }
 
 /* qxl does not say where a BO is: it is created in VRAM. */
@@ -78,7 +78,7 @@ static int qxl_p_close(struct bo_provider *p, u32 handle)
 	struct drm_gem_close args = { .handle = handle };
 	struct qxl_priv *q = p->priv;
 
-	return ioctl(q->fd, DRM_IOCTL_GEM_CLOSE, &args) ? errno : 0;
+	return ioctl(q->fd, DRM_IOCTL_GEM_CLOSE, &args) ? -errno : 0;
 }
 
 /* The primary node of the first device @driver drives, or -1. */
@@ -141,9 +141,9 @@ static int vgem_p_create(struct bo_provider *p, u64 size, u32 domain,
 	};
 
 	if (domain != BO_DOMAIN_SYSTEM || !size || size % 4096)
-		return EINVAL;
+		return -EINVAL;
 	if (ioctl(v->fd, DRM_IOCTL_MODE_CREATE_DUMB, &args))
-		return errno;
+		return -errno;
 	*handle = args.handle;
 	return 0;
 }
@@ -155,10 +155,10 @@ static int vgem_p_mmap(struct bo_provider *p, u32 handle, u64 size,
 	struct vgem_priv *v = p->priv;
 
 	if (ioctl(v->fd, DRM_IOCTL_MODE_MAP_DUMB, &args))
-		return errno;
+		return -errno;
 	*ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd,
 		    args.offset);
-	return *ptr == MAP_FAILED ? errno : 0;
+	return *ptr == MAP_FAILED ? -errno : 0;
 }
 
 static int vgem_p_info(struct bo_provider *p, u32 handle,
@@ -173,7 +173,7 @@ static int vgem_p_close(struct bo_provider *p, u32 handle)
 	struct drm_gem_close args = { .handle = handle };
 	struct vgem_priv *v = p->priv;
 
-	return ioctl(v->fd, DRM_IOCTL_GEM_CLOSE, &args) ? errno : 0;
+	return ioctl(v->fd, DRM_IOCTL_GEM_CLOSE, &args) ? -errno : 0;
 }
 
 bool bo_provider_init_vgem(struct bo_provider *p)
@@ -218,18 +218,18 @@ static int udmabuf_p_create(struct bo_provider *p, u64 size, u32 domain,
 	u32 h;
 
 	if (domain != BO_DOMAIN_SYSTEM || !size || size % 4096)
-		return EINVAL;
+		return -EINVAL;
 	for (h = 1; h < UDMABUF_MAX && u->bufs[h].dmabuf > 0; h++)
 		;
 	if (h == UDMABUF_MAX)
-		return ENOSPC;
+		return -ENOSPC;
 
 	memfd = memfd_create("udmabuf-bo", MFD_ALLOW_SEALING | MFD_CLOEXEC);
 	if (memfd < 0)
-		return errno;
+		return -errno;
 	/* udmabuf takes only memfds that cannot shrink. */
 	if (ftruncate(memfd, size) || fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
-		err = errno;
+		err = -errno;
 		close(memfd);
 		return err;
 	}
@@ -237,7 +237,7 @@ static int udmabuf_p_create(struct bo_provider *p, u64 size, u32 domain,
 	args.size = size;
 	dmabuf = ioctl(u->dev, UDMABUF_CREATE, &args);
 	if (dmabuf < 0) {
-		err = errno;
+		err = -errno;
 		close(memfd);
 		return err;
 	}
@@ -254,10 +254,10 @@ static int udmabuf_p_mmap(struct bo_provider *p, u32 handle, u64 size,
 	struct udmabuf_priv *u = p->priv;
 
 	if (!handle || handle >= UDMABUF_MAX || u->bufs[handle].dmabuf <= 0)
-		return ENOENT;
+		return -ENOENT;
 	*ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    u->bufs[handle].dmabuf, 0);
-	return *ptr == MAP_FAILED ? errno : 0;
+	return *ptr == MAP_FAILED ? -errno : 0;
 }
 
 static int udmabuf_p_info(struct bo_provider *p, u32 handle,
@@ -266,7 +266,7 @@ static int udmabuf_p_info(struct bo_provider *p, u32 handle,
 	struct udmabuf_priv *u = p->priv;
 
 	if (!handle || handle >= UDMABUF_MAX || u->bufs[handle].dmabuf <= 0)
-		return ENOENT;
+		return -ENOENT;
 	*info = (struct bo_info) {
 		.domain = BO_DOMAIN_SYSTEM, .size = u->bufs[handle].size,
 		.id = handle,
@@ -279,7 +279,7 @@ static int udmabuf_p_close(struct bo_provider *p, u32 handle)
 	struct udmabuf_priv *u = p->priv;
 
 	if (!handle || handle >= UDMABUF_MAX || u->bufs[handle].dmabuf <= 0)
-		return ENOENT;
+		return -ENOENT;
 	close(u->bufs[handle].dmabuf);
 	close(u->bufs[handle].memfd);
 	u->bufs[handle].dmabuf = 0;

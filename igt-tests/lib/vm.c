@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,7 +46,26 @@ u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 	return cmd;
 }
 
+bool sysfs_param_is(const char *path, char want)
+{
+	char c = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 0;
+	fclose(f);
+	return c == want;
+}
+
 #ifdef __x86_64__
+u64 vm_mapped_4k(struct kvm_vm *vm)
+{
+	return vm_get_stat(vm, pages_4k) + 512 * vm_get_stat(vm, pages_2m) +
+	       512 * 512 * vm_get_stat(vm, pages_1g);
+}
+
 struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip)
 {
 	struct kvm_vcpu *vcpu = __vm_vcpu_add(vm, 0);

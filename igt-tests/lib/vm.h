@@ -37,7 +37,17 @@ void igt_require_kvm(void);
  */
 u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
 
+/* Whether the file @path (a module parameter, say) starts with @want. */
+bool sysfs_param_is(const char *path, char want);
+
 #ifdef __x86_64__
+/*
+ * Guest memory KVM has mapped, in 4 KiB pages, whatever the size of its
+ * leaf SPTEs (binary stats pages_4k, pages_2m, pages_1g): tells whether a
+ * move zapped them.
+ */
+u64 vm_mapped_4k(struct kvm_vm *vm);
+
 /*
  * Adds vCPU 0 to a VM from vm_create_barebones() (no memory, no irqchip, so
  * HLT and port I/O reach userspace) in its reset state, i.e. real mode,

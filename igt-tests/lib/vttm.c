@@ -17,7 +17,7 @@
 
 /* ---- device --------------------------------------------------------- */
 
-bool vttm_open(struct vttm_device *dev)
+bool vttm_open(struct vttm_dev *dev)
 {
 	int n;
 
@@ -29,7 +29,7 @@ bool vttm_open(struct vttm_device *dev)
 	return true;
 }
 
-void vttm_require(struct vttm_device *dev)
+void vttm_require(struct vttm_dev *dev)
 {
 	if (!vttm_open(dev))
 		igt_skip("no vttm render node (load vttm.ko and bind a device)");
@@ -37,7 +37,7 @@ void vttm_require(struct vttm_device *dev)
 
 /* ---- debugfs ---------------------------------------------------------- */
 
-char *vttm_debugfs_read(const struct vttm_device *dev, const char *name)
+char *vttm_debugfs_read(const struct vttm_dev *dev, const char *name)
 {
 	size_t len = 0, cap = 65536;
 	char path[128], *buf;
@@ -81,7 +81,7 @@ static long long usage_field(const char *text, const char *key)
 	igt_fail("vttm_usage has no %s", key);
 }
 
-struct vttm_usage vttm_read_usage(const struct vttm_device *dev)
+struct vttm_usage vttm_read_usage(const struct vttm_dev *dev)
 {
 	char *text = vttm_debugfs_read(dev, "vttm_usage");
 	struct vttm_usage u = {
@@ -99,7 +99,7 @@ struct vttm_usage vttm_read_usage(const struct vttm_device *dev)
 	return u;
 }
 
-void vttm_check_usage(const struct vttm_device *dev,
+void vttm_check_usage(const struct vttm_dev *dev,
 		      const struct vttm_usage *base)
 {
 	struct vttm_usage now = vttm_read_usage(dev);
@@ -112,82 +112,9 @@ void vttm_check_usage(const struct vttm_device *dev,
 	igt_assert_eq(now.backed_up, base->backed_up);
 }
 
-char *__vttm_bo_audit(const struct vttm_device *dev, __u64 id)
-{
-	char *text = vttm_debugfs_read(dev, "vttm_bos"), *start, *end;
-	char head[32], *section = NULL;
-	size_t hlen;
-
-	hlen = snprintf(head, sizeof(head), "bo %llu ", (unsigned long long)id);
-	for (start = text; start; start = vttm_next_line(start))
-		if (!strncmp(start, head, hlen))
-			break;
-	if (start) {
-		for (end = vttm_next_line(start); end && end[0] == ' ';
-		     end = vttm_next_line(end))
-			;
-		section = end ? strndup(start, end - start) : strdup(start);
-		igt_assert(section);
-	}
-	free(text);
-	return section;
-}
-
-char *vttm_bo_audit(const struct vttm_device *dev, __u64 id)
-{
-	char *section = __vttm_bo_audit(dev, id);
-
-	igt_assert_f(section, "BO %llu not in vttm_bos", (unsigned long long)id);
-	return section;
-}
-
-int ttm_foreign_page_refs(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/ttm/foreign_page_refs", "r");
-	int n = -1;
-
-	if (!f)
-		return -1;
-	igt_assert_f(fscanf(f, "%d", &n) == 1 && n >= 0,
-		     "unreadable ttm/foreign_page_refs");
-	fclose(f);
-	return n;
-}
-
-void vttm_check_audit_pages(const char *audit, __u64 size)
-{
-	/* The series that adds the counter also refcounts every page. */
-	bool every_page = ttm_foreign_page_refs() >= 0;
-	const char *line = audit;
-	__u64 pages = 0;
-
-	while ((line = strstr(line, "\n  pages "))) {
-		unsigned long first, last, pfn0, pfn1;
-		char kind[16];
-		int ref;
-
-		line += 1;
-		igt_assert_f(sscanf(line, "  pages %lu-%lu pfn %lx-%lx ref %d kind %15s",
-				    &first, &last, &pfn0, &pfn1, &ref, kind) == 6,
-			     "bad audit line: %.80s", line);
-		igt_assert_eq(pfn1 - pfn0, last - first);
-		/* TTM allocates without __GFP_COMP. */
-		igt_assert_f(!strcmp(kind, "single"), "kind %s", kind);
-		if (every_page)
-			igt_assert_f(ref == 1,
-				     "pages %lu-%lu have refcount %d: TTM owns exactly one reference on every page",
-				     first, last, ref);
-		else
-			/* Upstream 7.3: only the first page of a chunk. */
-			igt_assert_f(ref == 0 || ref == 1, "page ref %d", ref);
-		pages += last - first + 1;
-	}
-	igt_assert_eq(pages, size / VTTM_PAGE);
-}
-
 /* ---- ioctls ----------------------------------------------------------- */
 
-int __vttm_bo_create(int fd, __u64 size, __u32 domains, __u32 preferred,
+int __vttm_create_bo(int fd, __u64 size, __u32 domains, __u32 preferred,
 		     __u32 flags, __u32 *handle)
 {
 	struct drm_vttm_bo_create args = {
@@ -196,67 +123,67 @@ int __vttm_bo_create(int fd, __u64 size, __u32 domains, __u32 preferred,
 	};
 
 	if (ioctl(fd, DRM_IOCTL_VTTM_BO_CREATE, &args))
-		return errno;
+		return -errno;
 	*handle = args.handle;
 	return 0;
 }
 
-__u32 vttm_bo_create(int fd, __u64 size, __u32 domains, __u32 preferred)
+__u32 vttm_create_bo(int fd, __u64 size, __u32 domains, __u32 preferred)
 {
 	__u32 handle = 0;
 
-	igt_assert_eq(__vttm_bo_create(fd, size, domains, preferred, 0, &handle),
+	igt_assert_eq(__vttm_create_bo(fd, size, domains, preferred, 0, &handle),
 		      0);
 	return handle;
 }
 
-int __vttm_bo_info(int fd, __u32 handle, struct drm_vttm_bo_info *info)
+int __vttm_get_bo_info(int fd, __u32 handle, struct drm_vttm_bo_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->handle = handle;
-	return ioctl(fd, DRM_IOCTL_VTTM_BO_INFO, info) ? errno : 0;
+	return ioctl(fd, DRM_IOCTL_VTTM_BO_INFO, info) ? -errno : 0;
 }
 
-struct drm_vttm_bo_info vttm_bo_info(int fd, __u32 handle)
+struct drm_vttm_bo_info vttm_get_bo_info(int fd, __u32 handle)
 {
 	struct drm_vttm_bo_info info;
 
-	igt_assert_eq(__vttm_bo_info(fd, handle, &info), 0);
+	igt_assert_eq(__vttm_get_bo_info(fd, handle, &info), 0);
 	return info;
 }
 
-__u32 vttm_bo_domain(int fd, __u32 handle)
+__u32 vttm_get_bo_domain(int fd, __u32 handle)
 {
-	return vttm_bo_info(fd, handle).domain;
+	return vttm_get_bo_info(fd, handle).domain;
 }
 
-int __vttm_bo_move(int fd, __u32 handle, __u32 domain, __u32 flags)
+int __vttm_move_bo(int fd, __u32 handle, __u32 domain, __u32 flags)
 {
 	struct drm_vttm_bo_move args = {
 		.handle = handle, .domain = domain, .flags = flags,
 	};
 
-	return ioctl(fd, DRM_IOCTL_VTTM_BO_MOVE, &args) ? errno : 0;
+	return ioctl(fd, DRM_IOCTL_VTTM_BO_MOVE, &args) ? -errno : 0;
 }
 
-void vttm_bo_move(int fd, __u32 handle, __u32 domain)
+void vttm_move_bo(int fd, __u32 handle, __u32 domain)
 {
-	igt_assert_eq(__vttm_bo_move(fd, handle, domain, 0), 0);
-	igt_assert_eq(vttm_bo_domain(fd, handle), domain);
+	igt_assert_eq(__vttm_move_bo(fd, handle, domain, 0), 0);
+	igt_assert_eq(vttm_get_bo_domain(fd, handle), domain);
 }
 
 int __vttm_evict(int fd, __u32 domain)
 {
 	struct drm_vttm_evict args = { .domain = domain };
 
-	return ioctl(fd, DRM_IOCTL_VTTM_EVICT, &args) ? errno : 0;
+	return ioctl(fd, DRM_IOCTL_VTTM_EVICT, &args) ? -errno : 0;
 }
 
 int __vttm_gem_close(int fd, __u32 handle)
 {
 	struct drm_gem_close args = { .handle = handle };
 
-	return ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args) ? errno : 0;
+	return ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args) ? -errno : 0;
 }
 
 void vttm_gem_close(int fd, __u32 handle)
@@ -264,7 +191,7 @@ void vttm_gem_close(int fd, __u32 handle)
 	igt_assert_eq(__vttm_gem_close(fd, handle), 0);
 }
 
-__u64 vttm_bo_mmap_offset(int fd, __u32 handle)
+__u64 vttm_get_mmap_offset(int fd, __u32 handle)
 {
 	struct drm_vttm_bo_mmap_offset args = { .handle = handle };
 
@@ -272,10 +199,10 @@ __u64 vttm_bo_mmap_offset(int fd, __u32 handle)
 	return args.offset;
 }
 
-void *vttm_bo_mmap(int fd, __u32 handle, __u64 size)
+void *vttm_mmap_bo(int fd, __u32 handle, __u64 size)
 {
 	void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 fd, vttm_bo_mmap_offset(fd, handle));
+			 fd, vttm_get_mmap_offset(fd, handle));
 
 	igt_assert_f(ptr != MAP_FAILED, "mmap: %s", strerror(errno));
 	return ptr;
@@ -288,18 +215,4 @@ const char *vttm_domain_name(__u32 domain)
 	return domain == VTTM_DOMAIN_VRAM ? "VRAM" :
 	       domain == VTTM_DOMAIN_TT ? "TT" :
 	       domain == VTTM_DOMAIN_SYSTEM ? "SYSTEM" : "?";
-}
-
-bool have_swap(void)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	long long kb = 0;
-	char line[128];
-
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SwapFree: %lld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb > 0;
 }
