@@ -415,7 +415,11 @@ static void *kvm_thread(void *arg)
 
 			for (i = 0; i < 4 && !fz.stop; i++) {
 				struct ucall uc;
-				int ret = _vcpu_run(vcpus[0]);
+				/*
+				 * The raw ioctl: _vcpu_run() would re-enter
+				 * the guest after the kick's EINTR.
+				 */
+				int ret = __vcpu_run(vcpus[0]);
 
 				fz.vcpu_runs++;
 				if (ret == -1 && errno == EFAULT) {
@@ -429,6 +433,7 @@ static void *kvm_thread(void *arg)
 				}
 				igt_assert_f(ret == 0, "KVM_RUN: %s",
 					     igt_errname(errno));
+				assert_on_unhandled_exception(vcpus[0]);
 				if (vcpus[0]->run->exit_reason == KVM_EXIT_MMIO) {
 					/* Beyond the plugged part, or read-only. */
 					fz.vcpu_mmio++;
