@@ -65,7 +65,11 @@ vm() { # SUITE OUTDIR RUN-VM-ARGS...
 	local rc=0
 	# KASAN and DEBUG_PAGEALLOC under TCG: boot alone takes over 3 minutes,
 	# and the upstream IGT suite did not finish in the default 900 s.
-	[ "$kind" = debug ] && limit=(--timeout 3000)
+	if [ "$kind" = debug ]; then
+		limit=(--timeout 3000)
+	elif [ -n "${vm_timeout:-}" ]; then
+		limit=(--timeout "$vm_timeout")
+	fi
 	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$dir" "${limit[@]}" "$@" || rc=$?
 	if [ "$rc" = 125 ]; then
 		fail_note "$suite" "VM did not finish (see $dir/console.log)"
@@ -199,9 +203,10 @@ suite_project-igt() {
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
 	echo ". /ttm-kvm/guest/setup-vttm.sh" >"$out/project-igt.setup"
-	# The longest project test runs about a minute; a hung one is cut
-	# short well within the VM's time (the debug kernel is slower).
-	local test_timeout=180
+	# The longest project tests take one to three minutes, depending on
+	# the host's load (evict-race-two-vms: 38-162 s seen); a hung one is
+	# cut short well within the VM's time (the debug kernel is slower).
+	local test_timeout=300 vm_timeout=1800
 	[ "$kind" != debug ] || test_timeout=600
 	# shellcheck disable=SC2046 # one word per option
 	igt_suite project-igt /ttm-kvm/tests/bin "$list" $(suite_vm_args project-igt)
