@@ -39,7 +39,13 @@ static int refs_init(struct kunit *test)
 
 	priv = kunit_kzalloc(test, sizeof(*priv), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, priv);
-	priv->devs = ttm_test_devices_basic(test);
+	/*
+	 * A TTM device, not just a DRM one: creating the first one sets up
+	 * the global write-combined and uncached pools that the non-cached
+	 * cases allocate from. Without it those cases depend on another
+	 * suite having made a TTM device first.
+	 */
+	priv->devs = ttm_test_devices_all(test);
 	/* No DMA API allocations: those pages are not refcounted one by one. */
 	ttm_pool_init(&priv->pool, priv->devs->dev, NUMA_NO_NODE, 0);
 	test->priv = priv;
