@@ -191,6 +191,23 @@ static void test_swapout(void)
  * @vram: VRAM, and the new BO at its offset (needs VRAM to itself)
  * @tt: TT
  */
+/*
+ * The start of the subtests that reuse a BO's old backing: a fresh
+ * environment, a BO in @domain (in VRAM, the only BO there) filled with
+ * @seed, plugged into a VM whose guest has checked the data, @when.
+ */
+static void filled_bo_in_vm(struct bo_env *e, struct hm_bo *a, struct tvm *t,
+			    u32 domain, u64 seed, const char *when)
+{
+	bo_env_init(e);
+	if (domain == VRAM)
+		bo_env_require_empty_vram(e);
+	bo_create(a, &e->p, BO_SIZE, domain);
+	host_fill(a->map, BO_SIZE, seed);
+	tvm_with_bo(t, a, 0);
+	guest_expect(t, seed, when);
+}
+
 static void freed_under_memslot(u32 domain)
 {
 	const u64 seed = 0xf1, marker = 0xf2;
@@ -206,13 +223,7 @@ static void freed_under_memslot(u32 domain)
 	void *hole;
 	char *p;
 
-	bo_env_init(&e);
-	if (domain == VRAM)
-		bo_env_require_empty_vram(&e);
-	bo_create(&a, &e.p, BO_SIZE, domain);
-	host_fill(a.map, BO_SIZE, seed);
-	tvm_with_bo(&t, &a, 0);
-	guest_expect(&t, seed, "before the BO is freed");
+	filled_bo_in_vm(&e, &a, &t, domain, seed, "before the BO is freed");
 	old = bo_info(&a);
 
 	/*
@@ -316,13 +327,7 @@ static void stale_access(u32 domain, u32 away)
 	struct bo_env e;
 	struct tvm t;
 
-	bo_env_init(&e);
-	if (domain == VRAM)
-		bo_env_require_empty_vram(&e);
-	bo_create(&a, &e.p, BO_SIZE, domain);
-	host_fill(a.map, BO_SIZE, seed);
-	tvm_with_bo(&t, &a, 0);
-	guest_expect(&t, seed, "before the move");
+	filled_bo_in_vm(&e, &a, &t, domain, seed, "before the move");
 	old = bo_info(&a);
 	if (domain != VRAM)
 		vttm_audit_pfns(&e.dev, old.id, pfns_a, BO_PAGES);
