@@ -15,7 +15,7 @@ SUITES ?= kunit upstream-igt project-igt virtgpu
 endif
 export ARCH
 
-.PHONY: all deps fetch kernel baseline debug patches rootfs vmm-rootfs tests check \
+.PHONY: all deps fetch kernel baseline debug patches series check-series rootfs vmm-rootfs tests check \
 	check-baseline \
 	check-debug \
 	compare bench soak demo run shell clean help
@@ -33,11 +33,11 @@ deps:
 fetch:
 	$(S)/fetch-kernel.sh
 
-## kernel     v7.3.4 + patches/series + repo files, built (bzImage, modules)
+## kernel     v7.3.4 + the sets of patches/series, built (bzImage, modules)
 kernel:
 	$(S)/build-kernel.sh patched
 
-## baseline   v7.3.4 + only the series' leading test-infrastructure patches
+## baseline   v7.3.4 + only the series' test infrastructure (the vttm set)
 baseline:
 	$(S)/build-kernel.sh baseline
 
@@ -49,6 +49,16 @@ debug:
 ## patches    export the patched tree's commits back into patches/
 patches:
 	$(S)/export-patches.sh
+
+## series     per-subsystem series to mail in build/series/SET/: cover letters
+##            with To/Cc from get_maintainer.pl, signed off by git's user
+series:
+	$(S)/series.sh
+
+## check-series  every set applies alone to pristine v7.3.4, every prefix
+##            builds, checkpatch --strict, kernel-doc and htmldocs are clean
+check-series:
+	$(S)/check-series.sh
 
 ## rootfs     Debian sid rootfs for the test VM (IGT, kmod, busybox)
 rootfs:

@@ -455,30 +455,6 @@ static void *kvm_thread(void *arg)
 
 #define STALL_SECONDS	30
 
-/* KVM's per-vCPU counters that tell how a stalled vCPU spends its time. */
-static const char *const stall_stats[] = {
-	"exits",
-#ifdef __x86_64__
-	"pf_taken", "pf_fixed", "pf_emulate", "pf_spurious", "pf_fast",
-	"pf_mmio_spte_created", "pf_guest", "mmio_exits", "signal_exits",
-	"insn_emulation", "insn_emulation_fail", "irq_exits",
-	"request_irq_exits", "halt_exits", "tlb_flush", "req_event",
-#endif
-};
-#define NR_STALL_STATS	(sizeof(stall_stats) / sizeof(stall_stats[0]))
-
-static void read_stall_stats(struct kvm_vcpu *vcpu, u64 *v)
-{
-	unsigned int i;
-
-	for (i = 0; i < NR_STALL_STATS; i++)
-		kvm_get_stat(&vcpu->stats, stall_stats[i], &v[i], 1);
-}
-
-static void on_kick(int sig)
-{
-}
-
 /*
  * After the stop, the KVM thread returns at the guest's next sync or exit.
  * A vCPU whose fault KVM retries forever never gets there: the guest stops
@@ -489,12 +465,10 @@ static void on_kick(int sig)
  */
 static void stop_vcpu(pthread_t kvm_tid)
 {
-	u64 before[NR_STALL_STATS], after[NR_STALL_STATS];
-	char counted[512] = "";
-	size_t len = 0;
+	struct vcpu_stall_stats before, after;
+	char counted[512];
 	u64 progress = 0, idle = 0;
 	struct kvm_vcpu *vcpu;
-	unsigned int i;
 
 	while (!__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE)) {
 		vcpu = __atomic_load_n(&fz.vcpu, __ATOMIC_ACQUIRE);
@@ -502,7 +476,7 @@ static void stop_vcpu(pthread_t kvm_tid)
 			progress = vcpu ? *fz.guest_progress : 0;
 			idle = 0;
 		} else if (idle++ == 0) {
-			read_stall_stats(vcpu, before);
+			vcpu_stall_stats_read(vcpu, &before);
 		} else if (idle > STALL_SECONDS) {
 			break;
 		}
@@ -512,20 +486,16 @@ static void stop_vcpu(pthread_t kvm_tid)
 		return;
 
 	/* fz.vcpu stays valid: the thread is in KVM_RUN. */
-	read_stall_stats(fz.vcpu, after);
-	for (i = 0; i < NR_STALL_STATS && len < sizeof(counted) - 40; i++)
-		if (after[i] != before[i])
-			len += snprintf(counted + len, sizeof(counted) - len,
-					" %s +%llu", stall_stats[i],
-					(unsigned long long)(after[i] - before[i]));
+	vcpu_stall_stats_read(fz.vcpu, &after);
+	vcpu_stall_stats_format(&before, &after, counted, sizeof(counted));
 	while (!__atomic_load_n(&fz.kvm_done, __ATOMIC_ACQUIRE)) {
 		pthread_kill(kvm_tid, SIGUSR1);
 		usleep(100 * 1000);
 	}
 	igt_assert_f(false,
 		     "the guest made no progress in KVM_RUN for %d s after %llu page accesses; KVM counted:%s; %s",
-		     STALL_SECONDS, (unsigned long long)progress,
-		     len ? counted : " nothing", fz.stall);
+		     STALL_SECONDS, (unsigned long long)progress, counted,
+		     fz.stall);
 }
 
 /* ---- subtests --------------------------------------------------------- */
@@ -579,7 +549,7 @@ static void run_fuzz(bool with_kvm)
 		pthread_rwlock_init(&fz.slots[i].map_lock, NULL);
 	signal(SIGBUS, on_sigbus);
 	/* No SA_RESTART: the kick must end KVM_RUN with EINTR. */
-	sigaction(SIGUSR1, &(struct sigaction){ .sa_handler = on_kick }, NULL);
+	vcpu_kick_signal_init(SIGUSR1);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < NTHREADS; i++)

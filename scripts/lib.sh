@@ -90,23 +90,67 @@ kernel_out() {
 	fi
 }
 
-# series_list KIND: the patch files KIND gets, in order. The baseline kernel
-# gets only the leading entries above the line "# baseline ends here"
-# (test infrastructure such as vttm), the patched kernel all of them.
-series_list() {
-	local kind=$1 series=$REPO/patches/series line
-	[ -f "$series" ] || return 0
-	while IFS= read -r line; do
-		case "$line" in
-		"# baseline ends here"*)
-			[ "$kind" = baseline ] && break
-			continue
-			;;
-		"#"* | "") continue ;;
+# The series is a set of patch sets (patches/SET/*.patch), one per subsystem,
+# each mailed on its own. patches/series lists them in the order the patched
+# kernel applies them: "SET PREREQUISITES KERNELS", PREREQUISITES being the
+# sets SET needs applied first ("-" for none), KERNELS the kernel kinds that
+# get SET (the baseline kernel gets only the test infrastructure).
+
+# series_sets KIND: the sets KIND gets, in order (KIND "all": every set).
+series_sets() {
+	local kind=$1 set prereq kernels
+	[ -f "$REPO/patches/series" ] || return 0
+	while read -r set prereq kernels; do
+		case "$set" in "#"* | "") continue ;; esac
+		[ -d "$REPO/patches/$set" ] || die "patches/series names missing set $set"
+		case "$kind" in
+		all) echo "$set" ;;
+		debug) [[ " $kernels " == *" patched "* ]] && echo "$set" ;;
+		*) [[ " $kernels " == *" $kind "* ]] && echo "$set" ;;
 		esac
-		[ -f "$REPO/patches/$line" ] || die "patches/series names missing file $line"
-		echo "$REPO/patches/$line"
-	done <"$series"
+	done <"$REPO/patches/series"
+	return 0
+}
+
+# set_prereqs SET: the sets SET needs applied before it, in series order.
+set_prereqs() {
+	local want=$1 set prereq kernels
+	while read -r set prereq kernels; do
+		[ "$set" = "$want" ] || continue
+		[ "$prereq" = - ] || echo "${prereq//,/ }"
+		return 0
+	done <"$REPO/patches/series"
+	die "no set $want in patches/series"
+}
+
+# set_patches SET: the patch files of SET, in order.
+set_patches() {
+	local p
+	for p in "$REPO/patches/$1"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -f "$p" ] && echo "$p"
+	done
+	return 0
+}
+
+# series_list KIND: the patch files KIND gets, in order.
+series_list() {
+	local set
+	for set in $(series_sets "$1"); do
+		set_patches "$set"
+	done
+}
+
+# set_of_subject SUBJECT: the set a commit belongs to, by its subject prefix
+# (the subsystem it is mailed to). make patches sorts commits so.
+set_of_subject() {
+	case "$1" in
+	"KVM: "*) echo kvm ;;
+	"mm: "* | "mm/"* | "x86/mm/pat: "*) echo mm ;;
+	"drm/ttm"* | "drm/gem"* | "Documentation/gpu: "*) echo ttm ;;
+	"drm/virtio"*) echo virtio ;;
+	"drm/vttm"*) echo vttm ;;
+	*) return 1 ;;
+	esac
 }
 
 # series_hash KIND: identifies the patch set KIND is built from.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # prepare-tree.sh KIND: make the kernel work tree for KIND (patched|baseline)
-# ready to build: pristine v7.3.4 as the first commit, patches/series applied
-# with git am (baseline: only the entries above the "baseline ends" marker),
-# and the repo's new kernel files laid in.
+# ready to build: pristine v7.3.4 as the first commit and the sets of
+# patches/series that KIND gets applied with git am (baseline: the test
+# infrastructure only). The patches are the only source of the kernel
+# changes: new kernel files enter the tree through the patch that hooks
+# them up.
 #
 # Commits made by hand in the patched tree are kept while patches/ is
 # unchanged, so edit-build-test works before `make patches` exports them.
@@ -31,8 +33,6 @@ if [ ! -e "$main/.git" ]; then
 		git config user.name "ttm-kvm developers"
 		git config user.email "ttm-kvm@localhost"
 		git config core.abbrev 12
-		# Keep new, repo-owned files out of `git status` noise and commits.
-		echo "/.ttm-kvm-laid-in" >>.git/info/exclude
 		git add -A -f .
 		git commit -q -m "Linux $KVER"
 		git tag "v$KVER"
@@ -58,6 +58,12 @@ if [ "$have" != "$want" ]; then
 	fi
 	log "$kind: applying ${#list[@]} patch(es) to v$KVER"
 	git am --abort >/dev/null 2>&1 || true
+	# Trees made before the patches carried the new files had them laid
+	# in as untracked files; git am would refuse to create them.
+	if [ -f .ttm-kvm-laid-in ]; then
+		xargs -r rm -f <.ttm-kvm-laid-in
+		rm -f .ttm-kvm-laid-in
+	fi
 	git checkout -q -f -B "ttm-kvm-$kind" "v$KVER"
 	if [ "${#list[@]}" -gt 0 ]; then
 		git am -q --whitespace=nowarn "${list[@]}" ||
@@ -68,26 +74,4 @@ elif [ "$have_head" != "$head" ]; then
 	log "$kind: building local commits in $tree not yet exported (make patches)"
 fi
 
-# Lay in the repo's new kernel files. They must be new: an upstream file is
-# changed by a patch, never by overwriting it. Checksums, not times, decide
-# what is copied, so an unchanged file keeps its mtime and make stays
-# incremental. Files dropped from the repo since the last run are removed.
-manifest=.ttm-kvm-laid-in
-# Build artifacts of out-of-tree compile checks are ignored via .gitignore.
-new=$(git -C "$REPO" ls-files --cached --others --exclude-standard \
-	drivers include Documentation | sort)
-if [ -n "$new" ]; then
-	clash=$(echo "$new" | while IFS= read -r f; do
-		git cat-file -e "HEAD:$f" 2>/dev/null && echo "$f"
-	done || true)
-	[ -z "$clash" ] || die "repo files shadow upstream files (change those with a patch): $clash"
-fi
-touch "$manifest"
-comm -23 "$manifest" <(echo "$new") | while IFS= read -r gone; do
-	if [ -n "$gone" ]; then rm -f "$gone"; fi
-done
-if [ -n "$new" ]; then
-	(cd "$REPO" && echo "$new" | rsync -rc --files-from=- . "$tree/")
-fi
-echo "$new" >"$manifest"
 echo "$tree"

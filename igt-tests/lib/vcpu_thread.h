@@ -13,6 +13,11 @@
  * - ucalls go to ->ucall(), which says when the guest is done;
  * - any other exit calls ->unexpected() (diagnostics) and fails the
  *   subtest.
+ *
+ * vcpu_thread_join() gives the guest VCPU_THREAD_STOP_SECONDS to see the
+ * stop and finish. A vCPU that is still in KVM_RUN then has stalled (its
+ * guest cannot get to the stop): it is kicked out with a signal and the
+ * subtest fails with what KVM counted for the vCPU while it waited.
  */
 #ifndef IGT_TESTS_VCPU_THREAD_H
 #define IGT_TESTS_VCPU_THREAD_H
@@ -35,7 +40,11 @@ struct vcpu_thread {
 	void *priv;
 	/* Counts. */
 	u64 efaults, efaults_moving, mmio_exits;
+	/* Set by vcpu_thread_join() before it kicks a stalled vCPU. */
+	bool kicked;
 };
+
+#define VCPU_THREAD_STOP_SECONDS	60
 
 void vcpu_thread_start(struct vcpu_thread *t);
 void vcpu_thread_join(struct vcpu_thread *t);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,3 +85,57 @@ struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip)
 	return vcpu;
 }
 #endif
+
+static const char *const vcpu_stall_stat_names[] = {
+	"exits", "signal_exits", "halt_exits",
+#ifdef __x86_64__
+	"pf_taken", "pf_fixed", "pf_emulate", "pf_spurious", "pf_fast",
+	"pf_mmio_spte_created", "pf_guest", "mmio_exits", "insn_emulation",
+	"insn_emulation_fail", "irq_exits", "request_irq_exits", "tlb_flush",
+	"req_event",
+#else
+	"mmio_exit_user", "mmio_exit_kernel", "wfe_exit_stat", "wfi_exit_stat",
+	"hvc_exit_stat",
+#endif
+};
+#define NR_VCPU_STALL_STATS \
+	(sizeof(vcpu_stall_stat_names) / sizeof(vcpu_stall_stat_names[0]))
+_Static_assert(NR_VCPU_STALL_STATS <= VCPU_STALL_STATS_MAX,
+	       "struct vcpu_stall_stats is too small");
+
+void vcpu_stall_stats_read(struct kvm_vcpu *vcpu, struct vcpu_stall_stats *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_VCPU_STALL_STATS; i++)
+		kvm_get_stat(&vcpu->stats, vcpu_stall_stat_names[i], &s->v[i], 1);
+}
+
+void vcpu_stall_stats_format(const struct vcpu_stall_stats *before,
+			     const struct vcpu_stall_stats *after,
+			     char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < NR_VCPU_STALL_STATS && len + 48 < size; i++)
+		if (after->v[i] != before->v[i])
+			len += snprintf(buf + len, size - len, " %s +%llu",
+					vcpu_stall_stat_names[i],
+					(unsigned long long)(after->v[i] -
+							     before->v[i]));
+	if (!len)
+		snprintf(buf, size, " nothing");
+}
+
+static void vcpu_kick_handler(int sig)
+{
+}
+
+void vcpu_kick_signal_init(int sig)
+{
+	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+
+	igt_assert_eq(sigaction(sig, &sa, NULL), 0);
+}

@@ -40,6 +40,31 @@ u64 vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
 /* Whether the file @path (a module parameter, say) starts with @want. */
 bool sysfs_param_is(const char *path, char want);
 
+/*
+ * KVM's per-vCPU binary stats that tell how a vCPU spends its time in
+ * KVM_RUN when its guest makes no progress: exits, page faults, emulation,
+ * interrupts (the list depends on the architecture). Read them before and
+ * after a wait, and print what changed.
+ */
+#define VCPU_STALL_STATS_MAX	24
+struct vcpu_stall_stats {
+	u64 v[VCPU_STALL_STATS_MAX];
+};
+
+void vcpu_stall_stats_read(struct kvm_vcpu *vcpu, struct vcpu_stall_stats *s);
+/* " name +delta" for each counter that changed, or " nothing". */
+void vcpu_stall_stats_format(const struct vcpu_stall_stats *before,
+			     const struct vcpu_stall_stats *after,
+			     char *buf, size_t size);
+
+/*
+ * Lets a signal end a vCPU's KVM_RUN with EINTR: installs an empty
+ * handler for @sig without SA_RESTART. pthread_kill() the vCPU's thread
+ * with it; the thread must run KVM_RUN with __vcpu_run(), since
+ * _vcpu_run() re-enters the guest on EINTR.
+ */
+void vcpu_kick_signal_init(int sig);
+
 #ifdef __x86_64__
 /*
  * Guest memory KVM has mapped, in 4 KiB pages, whatever the size of its
