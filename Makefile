@@ -15,7 +15,7 @@ SUITES ?= kunit upstream-igt project-igt virtgpu
 endif
 export ARCH
 
-.PHONY: all deps fetch kernel baseline debug patches series check-series rootfs vmm-rootfs tests check \
+.PHONY: all deps fetch kernel baseline debug patches series check-series drm-ci rootfs vmm-rootfs tests check \
 	check-baseline \
 	check-debug \
 	compare bench soak demo run shell clean help
@@ -59,6 +59,11 @@ series:
 ##            builds, checkpatch --strict, kernel-doc and htmldocs are clean
 check-series:
 	$(S)/check-series.sh
+
+## drm-ci     drm-ci style *-fails/-flakes/-skips.txt generated from
+##            tests/*.expected (upstream IGT and virtgpu suites)
+drm-ci:
+	python3 $(S)/drm-ci-expectations.py . build/drm-ci
 
 ## rootfs     Debian sid rootfs for the test VM (IGT, kmod, busybox)
 rootfs:

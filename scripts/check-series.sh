@@ -128,6 +128,12 @@ if [[ " $steps " == *" checkpatch "* ]]; then
 			log="$out/checkpatch-${rel//\//-}.log"
 			(cd "$work" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-signoff --terse \
 				--showfile "$p") >"$log" 2>&1 || true
+			# A check that could not run (spdxcheck.py's Python modules)
+			# is not a clean result.
+			if grep -q '^Traceback' "$log"; then
+				result "checkpatch $rel" FAIL "a checkpatch helper crashed: ${log#"$REPO"/}"
+				continue
+			fi
 			bad=$(grep -E ': (ERROR|WARNING|CHECK):' "$log" |
 				grep -v 'added, moved or deleted file(s), does MAINTAINERS need updating' || true)
 			if grep -q 'does MAINTAINERS need updating' "$log"; then
@@ -182,12 +188,23 @@ if [[ " $steps " == *" htmldocs "* ]]; then
 	else
 		log "htmldocs: Documentation/gpu"
 		ts=$SECONDS
-		(cd "$work" && make -s SPHINXDIRS=gpu htmldocs) >"$out/htmldocs.log" 2>&1 || true
+		rm -rf "$work/Documentation/output"
+		hstatus=0
+		(cd "$work" && make -s SPHINXDIRS=gpu htmldocs) >"$out/htmldocs.log" 2>&1 || hstatus=$?
 		echo "htmldocs $((SECONDS - ts))s" >>"$out/build-times.txt"
-		pat=$(printf '%s\n' "${touched[@]}" | sed 's/[.]/\\./g' | paste -sd'|')
-		warn=$(grep -E '(WARNING|ERROR|CRITICAL)' "$out/htmldocs.log" | grep -E "$pat" || true)
-		if ! grep -q 'build succeeded' "$out/htmldocs.log"; then
-			result "htmldocs gpu" FAIL "sphinx did not finish: build/check-series/htmldocs.log"
+		# Warnings that name a touched file, with the tree's own path
+		# (and kernel-doc's "./") taken off first.
+		warn=$(grep -E '(WARNING|ERROR|CRITICAL)' "$out/htmldocs.log" |
+			sed -e "s|$work/||g" -e 's|\./||g' |
+			grep -F -f <(printf '%s\n' "${touched[@]}") || true)
+		missing=
+		for f in "${touched[@]}"; do
+			case "$f" in Documentation/gpu/*.rst) ;; *) continue ;; esac
+			page=${f#Documentation/}
+			[ -f "$work/Documentation/output/${page%.rst}.html" ] || missing+=" $f"
+		done
+		if [ "$hstatus" != 0 ] || [ -n "$missing" ]; then
+			result "htmldocs gpu" FAIL "make htmldocs: exit $hstatus, no page for:${missing:- -}"
 		elif [ -n "$warn" ]; then
 			echo "$warn" >"$out/htmldocs.bad"
 			result "htmldocs gpu" FAIL "$(echo "$warn" | grep -c .) warning(s) on touched files: build/check-series/htmldocs.bad"

@@ -56,7 +56,7 @@ pkgs=(
 	# ARCH=arm64: cross toolchain and the emulated arm64 machine
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	# make check-series: checkpatch's SPDX check, make htmldocs
-	python3-ply python3-sphinx python3-sphinx-rtd-theme python3-yaml
+	python3-ply python3-git python3-sphinx python3-sphinx-rtd-theme python3-yaml
 )
 missing=()
 for p in "${pkgs[@]}"; do
