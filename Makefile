@@ -15,7 +15,7 @@ SUITES ?= kunit upstream-igt project-igt virtgpu
 endif
 export ARCH
 
-.PHONY: all deps fetch kernel baseline debug patches series check-series drm-ci rootfs vmm-rootfs tests check \
+.PHONY: all deps fetch kernel baseline debug patches series check-series check-docs drm-ci rootfs vmm-rootfs tests check \
 	check-baseline \
 	check-debug \
 	compare bench soak demo run shell clean help
@@ -59,6 +59,11 @@ series:
 ##            builds, checkpatch --strict, kernel-doc and htmldocs are clean
 check-series:
 	$(S)/check-series.sh
+
+## check-docs the kunit.py commands of the series' rst files, run in a clean
+##            work tree of the patched kernel (UML and x86_64 builds)
+check-docs: kernel
+	$(S)/check-doc-commands.sh
 
 ## drm-ci     drm-ci style *-fails/-flakes/-skips.txt generated from
 ##            tests/*.expected (upstream IGT and virtgpu suites)

@@ -2,8 +2,12 @@
 # make bench: kvm_bo_bench (igt-tests/kvm_bo_bench.c) on the baseline and
 # on the patched kernel, one after the other in this run, and its figures
 # side by side. Counts, not times, are what to compare under QEMU TCG; the
-# one time figure is a ratio measured within each kernel's run.
+# one time figure is a ratio measured within each kernel's run. Then
+# ttm_pool_bench (igt-tests/ttm_pool_bench.c) on both kernels under QEMU's
+# -icount shift=0: TTM pool costs in guest instructions per MiB, and the
+# patched/baseline ratio per row.
 #
+#   BENCH_POOL_ROUNDS  rounds per pool figure (default 16)
 #   BENCH_MIB   size of each BO and memslot (default 256)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,12 +29,29 @@ for kind in baseline patched; do
 	grep -q '^bench ' "$d/cmd.log" || die "no figures from the $kind kernel: see $d/cmd.log"
 done
 
+# The pool bench: each kernel under -icount, where guest time is a count
+# of guest instructions; figures are medians within each run.
+for kind in baseline patched; do
+	d=$out/pool-$kind
+	mkdir -p "$d"
+	log "bench: TTM pool, $kind kernel (-icount shift=0)"
+	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" --icount \
+		--device "ivshmem=64M" --timeout 3600 -- \
+		sh -c ". /ttm-kvm/guest/setup-vttm.sh; /ttm-kvm/tests/bin/ttm_pool_bench ${BENCH_POOL_ROUNDS:-16}" ||
+		die "ttm_pool_bench failed on the $kind kernel: see $d/cmd.log"
+	grep -q '^bench ' "$d/cmd.log" || die "no pool figures from the $kind kernel: see $d/cmd.log"
+done
+
 awk '
-	FNR == 1 { k++ }
-	$1 == "bench" { v[k, $2] = $3; if (k == 1) order[++n] = $2 }
+	FNR == 1 { k = (k % 2) + 1 }
+	$1 == "bench" { v[k, $2] = $3; if (k == 1 && !seen[$2]++) order[++n] = $2 }
 	END {
-		printf "%-48s %12s %12s\n", "metric", "baseline", "patched"
-		for (i = 1; i <= n; i++)
-			printf "%-48s %12s %12s\n", order[i], v[1, order[i]], v[2, order[i]]
-	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" | tee "$out/table.txt"
+		printf "%-48s %12s %12s %8s\n", "metric", "baseline", "patched", "ratio"
+		for (i = 1; i <= n; i++) {
+			b = v[1, order[i]]; p = v[2, order[i]]
+			r = (b + 0 != 0) ? sprintf("%.3f", p / b) : "-"
+			printf "%-48s %12s %12s %8s\n", order[i], b, p, r
+		}
+	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" \
+	"$out/pool-baseline/cmd.log" "$out/pool-patched/cmd.log" | tee "$out/table.txt"
 log "bench: table in build/bench/table.txt, each kernel's run in build/bench/{baseline,patched}/ (docs/results.md records measured runs)"

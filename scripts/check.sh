@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# check.sh [--kernel KIND] [--suites "kunit upstream-igt project-igt virtgpu"]
+# check.sh [--kernel KIND]
+#          [--suites "kunit upstream-igt project-igt virtgpu docs"]
 #          [--out DIR]
 # Boot the KIND kernel once per suite, run it, scan the VM's kernel log, and
 # print a table plus the final "N passed, N failed, N skipped" line. Exits
@@ -226,6 +227,25 @@ suite_virtgpu() {
 	# shellcheck disable=SC2046 # one word per option
 	igt_suite virtgpu /tmp/virtgpu-tests "$REPO/tests/virtgpu.expected" \
 		$(suite_vm_args virtgpu)
+}
+
+# The kunit.py commands the series' documentation gives, run on the host
+# (UML, and x86_64 under QEMU) in a clean tree of the patched kernel.
+suite_docs() {
+	local d=$out/docs rc=0 p f
+	if [ "$kind" != patched ]; then
+		log "docs: the documentation's commands are checked on the patched tree only"
+		return 0
+	fi
+	mkdir -p "$d"
+	"$REPO/scripts/check-doc-commands.sh" >"$d/log" 2>&1 || rc=$?
+	read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$d/log" | tail -n 1)
+	if [ -z "${p:-}" ]; then
+		p=0 f=1
+		fail_note docs "check-doc-commands.sh ended without a result (exit $rc): $d/log"
+	fi
+	sed -n 's/^FAIL /  /p' "$d/log" | while IFS= read -r l; do fail_note docs "$l"; done
+	record docs "$p" "$f" 0
 }
 
 for s in $suites; do

@@ -16,6 +16,8 @@
 #   --timeout SECS   hard limit for the whole VM (default 900)
 #   --monitor SOCK   QEMU's monitor on the unix socket SOCK (--vmm host), to
 #                    look at a VM that stopped making progress
+#   --icount         -icount shift=0 (one vCPU thread): guest time counts
+#                    guest instructions, 1 ns each, whatever the host load
 #   --shell          interactive: serial console on this terminal, no COMMAND
 #
 # KUnit tests are built in but not run at boot (kunit.autorun=0); the kunit
@@ -30,6 +32,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kind=patched vmm=host out= mem=3G timeout=900 append= shell=0 monitor=none
+accel=(-accel tcg,thread=multi)
 devices=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -42,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--monitor) monitor=unix:$2,server=on,wait=off; shift ;;
 	--shell) shell=1 ;;
+	--icount) accel=(-accel tcg,thread=single -icount shift=0) ;;
 	--) shift && break ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
 	esac
@@ -136,7 +140,7 @@ arm64)
 	;;
 esac
 # shellcheck disable=SC2046 # share() output is meant to split into words
-qemu=("${machine[@]}" -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+qemu=("${machine[@]}" "${accel[@]}" -cpu max -smp 2 -m "$mem"
 	-kernel "$kimg/$image"
 	-append "console=$console root=root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw init=/sbin/ttm-kvm-init panic=-1 kunit.autorun=0 $append"
 	$(share root "$root") $(share out "$vout") $(share mods "$mods" ro)
