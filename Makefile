@@ -11,7 +11,7 @@ ARCH ?= x86_64
 ifneq ($(filter arm64 aarch64,$(ARCH)),)
 SUITES ?= project-igt
 else
-SUITES ?= kunit upstream-igt project-igt virtgpu
+SUITES ?= kunit upstream-igt project-igt virtgpu docs
 endif
 export ARCH
 

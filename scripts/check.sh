@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kind=patched suites="kunit upstream-igt project-igt virtgpu" out=
+kind=patched suites="kunit upstream-igt project-igt virtgpu docs" out=
 # Per-test limit of igt_runner; the suite's VM has 900 s in all.
 test_timeout=600
 # arm64 has the project tests only so far (no igt_runner, IGT or virgl in its
