@@ -48,15 +48,30 @@ for cmd in "${cmds[@]}"; do
 	ts=$SECONDS
 	# kunit.py boots x86_64 with "-accel kvm -accel hvf -accel tcg". Where
 	# /dev/kvm exists but cannot run a guest (a nested /dev/kvm on a TCG
-	# host, as in this project's VMs' hosts), QEMU would take it and hang:
-	# hide it (a private bind of /dev/null) so that QEMU falls back to TCG.
-	# KUNIT_DOC_KEEP_KVM=1 keeps /dev/kvm.
-	wrap=()
-	if [[ "$cmd" == *--arch=x86_64* ]] && [ -e /dev/kvm ] &&
-		[ -z "${KUNIT_DOC_KEEP_KVM:-}" ] && command -v unshare >/dev/null; then
-		wrap=(unshare -m sh -c 'mount --bind /dev/null /dev/kvm && exec "$@"' sh)
+	# host, as on this project's build hosts), QEMU would take it and hang.
+	# A qemu-system-x86_64 first in PATH drops "-accel kvm", so that QEMU
+	# falls back to TCG; KUNIT_DOC_KEEP_KVM=1 keeps KVM.
+	path=$PATH
+	if [[ "$cmd" == *--arch=x86_64* ]] && [ -z "${KUNIT_DOC_KEEP_KVM:-}" ]; then
+		mkdir -p "$out/bin"
+		real=$(command -v qemu-system-x86_64)
+		cat >"$out/bin/qemu-system-x86_64" <<-EOF
+			#!/usr/bin/env bash
+			args=()
+			while [ \$# -gt 0 ]; do
+				if [ "\$1" = -accel ] && [ "\${2:-}" = kvm ]; then
+					shift 2
+					continue
+				fi
+				args+=("\$1")
+				shift
+			done
+			exec "$real" "\${args[@]}"
+		EOF
+		chmod +x "$out/bin/qemu-system-x86_64"
+		path=$out/bin:$PATH
 	fi
-	if (cd "$work" && "${wrap[@]}" bash -c "$cmd --build_dir='$bdir' --jobs=$(nproc) --make_options 'CC=ccache gcc'") \
+	if (cd "$work" && PATH=$path bash -c "$cmd --build_dir='$bdir' --jobs=$(nproc) --make_options 'CC=ccache gcc'") \
 		>"$out/$n.log" 2>&1 &&
 		grep -q 'Testing complete\.' "$out/$n.log" &&
 		! grep -qE '(^|\] )(FAILED|CRASHED)' "$out/$n.log"; then

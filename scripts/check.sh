@@ -239,7 +239,8 @@ suite_docs() {
 	fi
 	mkdir -p "$d"
 	"$REPO/scripts/check-doc-commands.sh" >"$d/log" 2>&1 || rc=$?
-	read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$d/log" | tail -n 1)
+	p= f=
+	read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$d/log" | tail -n 1) || true
 	if [ -z "${p:-}" ]; then
 		p=0 f=1
 		fail_note docs "check-doc-commands.sh ended without a result (exit $rc): $d/log"
