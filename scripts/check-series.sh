@@ -136,7 +136,7 @@ if [[ " $steps " == *" checkpatch "* ]]; then
 			fi
 			# The tree is an import of a release tarball, without upstream
 			# history: checkpatch cannot look up the commit a Fixes: tag
-			# names. Those ids were checked against lore instead.
+			# names; check such ids against the mailing-list archives.
 			bad=$(grep -E ': (ERROR|WARNING|CHECK):' "$log" |
 				grep -v -e 'added, moved or deleted file(s), does MAINTAINERS need updating' \
 					-e "Unknown commit id '[0-9a-f]*', maybe rebased or not pulled" || true)
