@@ -21,11 +21,7 @@ if [ -n "$CROSS" ] && ! command -v "${CROSS}gcc" >/dev/null; then
 	die "no ${CROSS}gcc (make deps installs gcc-aarch64-linux-gnu)"
 fi
 
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-# Both kinds share the cache even though their paths differ.
-export CCACHE_BASEDIR=$TREES
-export CCACHE_NOHASHDIR=1
+kernel_ccache_env
 jobs=$(($(nproc) + 1))
 kmake() {
 	# LOCALVERSION= keeps setlocalversion from appending "+" for a git tree.

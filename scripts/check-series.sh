@@ -84,10 +84,7 @@ mapfile -t commits < <(git -C "$work" rev-list --reverse "v$KVER..HEAD")
 tip=$(git -C "$work" rev-parse HEAD)
 
 if [[ " $steps " == *" build "* ]]; then
-	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-	export CCACHE_BASEDIR=$TREES
-	export CCACHE_NOHASHDIR=1
+	kernel_ccache_env
 	jobs=$(($(nproc) + 1))
 	kmake() {
 		make -C "$work" -s -j"$jobs" ARCH=x86 CC="ccache gcc" HOSTCC="ccache gcc" \

@@ -162,6 +162,16 @@ series_hash() {
 	) | sha256sum | cut -c1-16
 }
 
+# kernel_ccache_env: the ccache settings of every kernel build: one cache
+# for all work trees (patched, baseline, debug, series checks), whose paths
+# differ.
+kernel_ccache_env() {
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	export CCACHE_BASEDIR=$TREES
+	export CCACHE_NOHASHDIR=1
+}
+
 # applied_stamp TREE: where prepare-tree.sh records "HASH HEAD" after git am.
 applied_stamp() {
 	echo "$(git -C "$1" rev-parse --absolute-git-dir)/ttm-kvm-applied"
