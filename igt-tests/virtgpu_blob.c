@@ -536,6 +536,36 @@ static void test_host_blob_private(void)
 	close(fd);
 }
 
+/* A 4 MiB host blob and a shared mapping of all of it. */
+struct blob_map {
+	int fd;
+	u32 handle;
+	char *map;
+};
+
+/*
+ * Opens the device, makes a 4 MiB host blob, maps it (2 MiB-aligned),
+ * fills it with @seed's pattern and faults the mapping in: two PMDs.
+ */
+static struct blob_map mapped_4m_blob(u64 seed)
+{
+	struct blob_map b = { .fd = open_virtgpu() };
+
+	require_host_blobs(b.fd);
+	b.handle = host_blob(b.fd, SZ_4M);
+	b.map = map_blob(b.fd, b.handle, SZ_4M);
+	fill(b.map, SZ_4M, seed);
+	touch_faults(b.map, SZ_4M);
+	return b;
+}
+
+/* Closes the blob and the device; the caller unmaps what it still maps. */
+static void blob_map_close(struct blob_map *b)
+{
+	gem_close(b->fd, b->handle);
+	close(b->fd);
+}
+
 /* Runs @fn(@arg) in a child; returns its wait status. */
 static int in_child(void (*fn)(void *arg), void *arg)
 {
@@ -565,28 +595,21 @@ static void child_check_and_write(void *map)
  */
 static void test_host_blob_fork(void)
 {
-	int fd = open_virtgpu();
-	void *map;
-	u32 handle;
+	struct blob_map b = mapped_4m_blob(8);
+	char *map = b.map;
 	int status;
-
-	require_host_blobs(fd);
-	handle = host_blob(fd, SZ_4M);
-	map = map_blob(fd, handle, SZ_4M);
-	fill(map, SZ_4M, 8);
 
 	status = in_child(child_check_and_write, map);
 	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		     "the child failed (wait status %#x)", status);
 	check(map, 0, SZ_2M, 8, "the parent's first window");
-	check((char *)map + SZ_2M, 0, SZ_64K, 9,
+	check(map + SZ_2M, 0, SZ_64K, 9,
 	      "the parent's view of the child's writes");
-	check((char *)map + SZ_2M + SZ_64K, SZ_2M + SZ_64K, SZ_2M - SZ_64K, 8,
+	check(map + SZ_2M + SZ_64K, SZ_2M + SZ_64K, SZ_2M - SZ_64K, 8,
 	      "the parent's second window after the child's writes");
 
 	igt_assert_eq(munmap(map, SZ_4M), 0);
-	gem_close(fd, handle);
-	close(fd);
+	blob_map_close(&b);
 }
 
 /**
@@ -598,15 +621,8 @@ static void test_host_blob_fork(void)
  */
 static void test_host_blob_partial_munmap(void)
 {
-	int fd = open_virtgpu();
-	char *map;
-	u32 handle;
-
-	require_host_blobs(fd);
-	handle = host_blob(fd, SZ_4M);
-	map = map_blob(fd, handle, SZ_4M);
-	fill(map, SZ_4M, 10);
-	touch_faults(map, SZ_4M);
+	struct blob_map b = mapped_4m_blob(10);
+	char *map = b.map;
 
 	igt_assert_eq(munmap(map + SZ_64K, SZ_64K), 0);
 	check(map, 0, SZ_64K, 10, "before the hole");
@@ -617,8 +633,7 @@ static void test_host_blob_partial_munmap(void)
 
 	igt_assert_eq(munmap(map, SZ_64K), 0);
 	igt_assert_eq(munmap(map + 2 * SZ_64K, SZ_4M - 2 * SZ_64K), 0);
-	gem_close(fd, handle);
-	close(fd);
+	blob_map_close(&b);
 }
 
 /* Dies of SIGSEGV if @addr is read-only (not of the KVM library's handler). */
@@ -637,16 +652,9 @@ static void child_write(void *addr)
  */
 static void test_host_blob_mprotect(void)
 {
-	int fd = open_virtgpu();
-	char *map;
-	u32 handle;
+	struct blob_map b = mapped_4m_blob(12);
+	char *map = b.map;
 	int status;
-
-	require_host_blobs(fd);
-	handle = host_blob(fd, SZ_4M);
-	map = map_blob(fd, handle, SZ_4M);
-	fill(map, SZ_4M, 12);
-	touch_faults(map, SZ_4M);
 
 	igt_assert_eq(mprotect(map + SZ_64K, SZ_64K, PROT_READ), 0);
 	check(map, 0, SZ_4M, 12, "after mprotect(PROT_READ)");
@@ -661,13 +669,12 @@ static void test_host_blob_mprotect(void)
 	igt_assert_eq(mprotect(map + SZ_64K, SZ_64K, PROT_READ | PROT_WRITE), 0);
 	fill(map + SZ_64K, SZ_64K, 14);
 	igt_assert_eq(munmap(map, SZ_4M), 0);
-	map = map_blob(fd, handle, SZ_4M);
+	map = map_blob(b.fd, b.handle, SZ_4M);
 	check(map + SZ_64K, 0, SZ_64K, 14,
 	      "writes after PROT_WRITE came back, in a new mapping");
 
 	igt_assert_eq(munmap(map, SZ_4M), 0);
-	gem_close(fd, handle);
-	close(fd);
+	blob_map_close(&b);
 }
 
 /**
