@@ -73,7 +73,9 @@ suite_vm_args() {
 		if [ "$TARGET_ARCH" = x86_64 ]; then
 			echo "--device virtio-gpu --device ivshmem=64M --device qxl"
 		else
-			echo "--device ivshmem=64M"
+			# QEMU 11: its -cpu max has the CTR_EL0.DIC that arm64
+			# KVM wants for cacheable VM_PFNMAP memslots (vttm).
+			echo "--vmm sid --device ivshmem=64M"
 		fi
 		;;
 	virtgpu) echo "--vmm sid --device virtio-gpu-gl" ;;

@@ -110,16 +110,17 @@ share() { # TAG DIR [ro]
 # What QEMU sees: these host paths, or where the sid VMM root has them.
 root=$ROOTFS vout=$out mods=$kout/modules/lib/modules vtests=$tests kimg=$kout
 vguest=$REPO/scripts/guest
-launch=() display=(-display none)
+launch=() x_display=() display=(-display none)
 case "$vmm" in
 host) ;;
 sid)
-	[ -x "$VMM_ROOT/usr/bin/qemu-system-x86_64" ] ||
-		die "no VMM root at $VMM_ROOT (make vmm-rootfs)"
+	[ -x "$VMM_ROOT/usr/bin/qemu-system-x86_64" ] &&
+		[ -x "$VMM_ROOT/usr/bin/qemu-system-aarch64" ] ||
+		die "no VMM root at $VMM_ROOT, or an old one (make vmm-rootfs)"
 	launch=(unshare -m --propagation private "$REPO/scripts/vmm-chroot.sh"
 		"$VMM_ROOT" "$root:/mnt/root" "$vout:/mnt/out" "$mods:/mnt/mods"
-		"$vtests:/mnt/tests" "$kimg:/mnt/kernel" "$vguest:/mnt/guest" --
-		env XDG_RUNTIME_DIR=/tmp LIBGL_ALWAYS_SOFTWARE=1
+		"$vtests:/mnt/tests" "$kimg:/mnt/kernel" "$vguest:/mnt/guest" --)
+	x_display=(env XDG_RUNTIME_DIR=/tmp LIBGL_ALWAYS_SOFTWARE=1
 		xvfb-run -a -s "-screen 0 1024x768x24")
 	root=/mnt/root vout=/mnt/out mods=/mnt/mods vtests=/mnt/tests kimg=/mnt/kernel
 	vguest=/mnt/guest
@@ -135,10 +136,12 @@ esac
 case "$TARGET_ARCH" in
 x86_64) machine=(qemu-system-x86_64) ;;
 arm64)
-	[ "$vmm" = host ] || die "--vmm sid is x86_64 only"
 	machine=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3)
+	# No GL device on arm64: no X server either.
+	x_display=() display=(-display none)
 	;;
 esac
+launch+=("${x_display[@]}")
 # shellcheck disable=SC2046 # share() output is meant to split into words
 qemu=("${machine[@]}" "${accel[@]}" -cpu max -smp 2 -m "$mem"
 	-kernel "$kimg/$image"

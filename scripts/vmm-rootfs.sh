@@ -3,12 +3,14 @@
 # 11 (virtio-gpu-gl-pci, blob resources, a hostmem BAR), virglrenderer and
 # Mesa's software GL, drawn into Xvfb through QEMU's SDL display. This
 # machine's QEMU 7.2 has no virgl and no udmabuf, so it cannot create the
-# host-visible blobs the suite is about. Rebuilt only when the package list
-# changes.
+# host-visible blobs the suite is about. It also holds QEMU 11's aarch64
+# emulator for ARCH=arm64: QEMU 7.2's -cpu max lacks CTR_EL0.DIC, without
+# which arm64 KVM refuses cacheable VM_PFNMAP memslots. Rebuilt only when the
+# package list changes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-pkgs=(qemu-system-x86 qemu-system-modules-opengl qemu-system-gui xvfb xauth
+pkgs=(qemu-system-x86 qemu-system-arm qemu-system-modules-opengl qemu-system-gui xvfb xauth
 	libgl1-mesa-dri libegl-mesa0 libegl1 libgl1 libgles2 libglx-mesa0)
 want="sid ${pkgs[*]}"
 stamp=$VMM_ROOT/.ttm-kvm-packages

@@ -206,6 +206,9 @@ struct kvm_vm *hostmem_vm_create(struct hostmem *hm, u32 nr_vcpus,
 		     "window %#llx+%#llx is beyond the guest's physical address width",
 		     HOSTMEM_GPA, (unsigned long long)size);
 	virt_map(vm, HOSTMEM_GPA, HOSTMEM_GPA, size / page);
+#ifdef __x86_64__
+	vm_set_double_fault_stack(vm);
+#endif
 
 	*hm = (struct hostmem) {
 		.vm = vm,

@@ -63,6 +63,7 @@ static void *vcpu_thread_fn(void *arg)
 				return NULL;
 			continue;
 		}
+		kernel_trace_stop();
 		if (t->unexpected)
 			t->unexpected(t);
 		igt_fail("vCPU %u exit %s (ucall %llu, MMIO at %#llx)",

@@ -84,6 +84,20 @@ struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip)
 	vcpu_regs_set(vcpu, &regs);
 	return vcpu;
 }
+
+/* The 64-bit TSS: IST1 at byte 0x24 (SDM vol. 3, "64-Bit TSS Format"). */
+#define TSS64_IST1	0x24
+#define DF_IST		1
+
+void vm_set_double_fault_stack(struct kvm_vm *vm)
+{
+	struct idt_entry *idt = addr_gva2hva(vm, vm->arch.idt);
+	u8 *tss = addr_gva2hva(vm, vm->arch.tss);
+	u64 top = vm_alloc_stack(vm, 1);
+
+	memcpy(tss + TSS64_IST1, &top, sizeof(top));
+	idt[DF_VECTOR].ist = DF_IST;
+}
 #endif
 
 static const char *const vcpu_stall_stat_names[] = {
@@ -138,4 +152,16 @@ void vcpu_kick_signal_init(int sig)
 	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
 
 	igt_assert_eq(sigaction(sig, &sa, NULL), 0);
+}
+
+void kernel_trace_stop(void)
+{
+	int fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY);
+
+	if (fd < 0)
+		return;
+	if (write(fd, "0", 1) != 1)
+		igt_warn("could not stop the kernel's trace buffer: %s",
+			 igt_errname(errno));
+	close(fd);
 }

@@ -65,6 +65,14 @@ void vcpu_stall_stats_format(const struct vcpu_stall_stats *before,
  */
 void vcpu_kick_signal_init(int sig);
 
+/*
+ * Stops the kernel's trace ring buffer (tracefs tracing_on), if there is
+ * one, so that the events leading to a failure stay in it for whoever
+ * enabled them (scripts/race-hunt.sh --trace). Call it first thing on a
+ * failure that has no explanation yet.
+ */
+void kernel_trace_stop(void);
+
 #ifdef __x86_64__
 /*
  * Guest memory KVM has mapped, in 4 KiB pages, whatever the size of its
@@ -79,6 +87,18 @@ u64 vm_mapped_4k(struct kvm_vm *vm);
  * except that it starts at @rip with CS base 0.
  */
 struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip);
+
+/*
+ * Gives the guest's double fault handler a stack of its own (IST 1 in the
+ * library's TSS). The library's exceptions run on the interrupted stack, so
+ * an exception whose delivery faults on that stack ends in a triple fault,
+ * a KVM_EXIT_SHUTDOWN that says nothing. With this, such a fault ends in a
+ * reported unhandled #DF (vector 8), with CR2 still holding the address of
+ * a page fault whose delivery failed; a SHUTDOWN left means the guest could
+ * not reach its IDT, GDT, TSS or handler code either. One stack for all
+ * vCPUs: two vCPUs double-faulting at once may garble each other's report.
+ */
+void vm_set_double_fault_stack(struct kvm_vm *vm);
 #endif
 
 #endif
