@@ -7,13 +7,24 @@
 # -icount shift=0: TTM pool costs in guest instructions per MiB, and the
 # patched/baseline ratio per row.
 #
+# ARCH=arm64: the same tools in the arm64 virt machine on QEMU 11 (its -cpu
+# max lets KVM take cacheable VM_PFNMAP memslots); kvm_bo_bench prints exits
+# and the stage-2 block sizes (4K/2M/1G) over each memslot there.
+#
 #   BENCH_POOL_ROUNDS  rounds per pool figure (default 16)
-#   BENCH_MIB   size of each BO and memslot (default 256)
+#   BENCH_MIB   size of each BO and memslot (default 256; 64 on arm64)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mib=${BENCH_MIB:-256}
-out=$REPO/build/bench
+if [ "$TARGET_ARCH" = x86_64 ]; then
+	mib=${BENCH_MIB:-256}
+	out=$REPO/build/bench
+	vmm=()
+else
+	mib=${BENCH_MIB:-64}
+	out=$REPO/build/bench-$TARGET_ARCH
+	vmm=(--vmm sid)
+fi
 # A power-of-two BAR with room for a 2 MiB-aligned BO of $mib MiB.
 bar=1
 while [ "$bar" -lt $((mib + 2)) ]; do bar=$((bar * 2)); done
@@ -22,7 +33,7 @@ for kind in baseline patched; do
 	d=$out/$kind
 	mkdir -p "$d"
 	log "bench: $kind kernel, $mib MiB"
-	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" \
+	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" "${vmm[@]}" \
 		--device "ivshmem=${bar}M" --mem 4G --timeout 3600 -- \
 		sh -c ". /ttm-kvm/guest/setup-vttm.sh; /ttm-kvm/tests/bin/kvm_bo_bench $mib" ||
 		die "kvm_bo_bench failed on the $kind kernel: see $d/cmd.log"
@@ -35,7 +46,7 @@ for kind in baseline patched; do
 	d=$out/pool-$kind
 	mkdir -p "$d"
 	log "bench: TTM pool, $kind kernel (-icount shift=0)"
-	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" --icount \
+	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" --icount "${vmm[@]}" \
 		--device "ivshmem=64M" --timeout 3600 -- \
 		sh -c ". /ttm-kvm/guest/setup-vttm.sh; /ttm-kvm/tests/bin/ttm_pool_bench ${BENCH_POOL_ROUNDS:-16}" ||
 		die "ttm_pool_bench failed on the $kind kernel: see $d/cmd.log"
@@ -54,4 +65,4 @@ awk '
 		}
 	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" \
 	"$out/pool-baseline/cmd.log" "$out/pool-patched/cmd.log" | tee "$out/table.txt"
-log "bench: table in build/bench/table.txt, each kernel's run in build/bench/{baseline,patched}/ (docs/results.md records measured runs)"
+log "bench: table in ${out#"$REPO"/}/table.txt, each kernel's run in ${out#"$REPO"/}/{baseline,patched}/ (docs/results.md records measured runs)"

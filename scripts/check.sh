@@ -11,9 +11,9 @@ set -euo pipefail
 kind=patched suites="kunit upstream-igt project-igt virtgpu docs" out=
 # Per-test limit of igt_runner; the suite's VM has 900 s in all.
 test_timeout=600
-# arm64 has the project tests only so far (no igt_runner, IGT or virgl in its
-# busybox root).
-[ "$TARGET_ARCH" = x86_64 ] || suites="project-igt"
+# arm64 has KUnit, the project tests and virtgpu_blob (no igt_runner or
+# IGT in its busybox root).
+[ "$TARGET_ARCH" = x86_64 ] || suites="kunit project-igt virtgpu"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kind=$2; shift ;;
@@ -22,6 +22,10 @@ while [ $# -gt 0 ]; do
 	*) die "unknown option $1" ;;
 	esac
 	shift
+done
+for s in $suites; do
+	[ "$TARGET_ARCH" = x86_64 ] || [ "$s" = kunit ] || [ "$s" = project-igt ] ||
+		[ "$s" = virtgpu ] || die "suite $s does not run on $TARGET_ARCH (kunit, project-igt and virtgpu do)"
 done
 if [ "$TARGET_ARCH" = x86_64 ]; then
 	out=${out:-$REPO/build/check-$kind}
@@ -153,16 +157,19 @@ suite_upstream-igt() {
 
 # arm64: the test binaries cannot run on this host, so the guest lists their
 # subtests and runs them all (scripts/guest/plain-runner.sh); the expected
-# list is made from what it listed, with tests/project-igt.arm64.expected on
-# top, and judged as igt_runner results are.
-project_plain() {
-	local d=$out/project-igt rc=0 list=$out/project-igt.expected
+# list is made from what it listed, with tests/SUITE.arm64.expected on top,
+# and judged as igt_runner results are.
+# plain_suite SUITE "BINARIES" VM-ARGS...
+plain_suite() {
+	local suite=$1 bins=$2 d=$out/$1 rc=0 list=$out/$1.expected
+	local expected=$REPO/tests/$1.$TARGET_ARCH.expected
+	shift 2
 	mkdir -p "$d"
 	echo ". /ttm-kvm/guest/setup-vttm.sh" >"$d/igt-setup"
-	awk '$2 == "exclude" { print $1 }' "$REPO/tests/project-igt.$TARGET_ARCH.expected" >"$d/exclude"
-	# shellcheck disable=SC2046 # one word per option
-	vm project-igt "$d" $(suite_vm_args project-igt) -- sh /ttm-kvm/guest/plain-runner.sh /ttm-kvm/tests/bin || rc=$?
-	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note project-igt "plain-runner exited $rc"
+	awk '$2 == "exclude" { print $1 }' "$expected" >"$d/exclude"
+	# shellcheck disable=SC2086 # one word per binary
+	vm "$suite" "$d" "$@" -- sh /ttm-kvm/guest/plain-runner.sh /ttm-kvm/tests/bin $bins || rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 125 ] || fail_note "$suite" "plain-runner exited $rc"
 	python3 "$REPO/scripts/plain-results.py" "$d"
 	{
 		for f in "$d"/plain-results/*.list; do
@@ -170,15 +177,24 @@ project_plain() {
 			b=$(basename "$f" .list)
 			sed "s/^/igt@$b@/; s/\$/ pass/" "$f"
 		done
-		grep '^igt@' "$REPO/tests/project-igt.$TARGET_ARCH.expected" || true
+		grep '^igt@' "$expected" || true
 	} | awk '!($1 in last) { order[n++] = $1 } { last[$1] = $0 }
 		END { for (i = 0; i < n; i++) print last[order[i]] }' >"$list"
 	local counts dm p f s
-	counts=$(python3 "$REPO/scripts/igt-judge.py" "$list" project-igt \
+	counts=$(python3 "$REPO/scripts/igt-judge.py" "$list" "$suite" \
 		"$d"/igt-results.*/results.json 2>>"$failures") || true
-	dm=$(dmesg_reports project-igt "$d/dmesg.log")
+	dm=$(dmesg_reports "$suite" "$d/dmesg.log")
 	read -r p f s <<<"${counts:-0 0 0}"
-	record project-igt "$p" $((f + dm)) "$s"
+	record "$suite" "$p" $((f + dm)) "$s"
+}
+
+# The binaries of the arm64 project suite: all but virtgpu_blob, which
+# needs the virtgpu suite's device.
+project_plain() {
+	local bins
+	bins=$(sed -n 2p "$TESTS_OUT/bin/test-list.txt" | tr ' ' '\n' | grep -vx virtgpu_blob | tr '\n' ' ')
+	# shellcheck disable=SC2046 # one word per option
+	plain_suite project-igt "$bins" $(suite_vm_args project-igt)
 }
 
 suite_project-igt() {
@@ -216,6 +232,12 @@ suite_project-igt() {
 # Upstream drm_virtgpu and our virtgpu_blob on a virtio-gpu that has virgl,
 # blob resources and a hostmem region: QEMU 11 from the VMM root.
 suite_virtgpu() {
+	if [ "$TARGET_ARCH" != x86_64 ]; then
+		# IGT's drm_virtgpu needs IGT's libraries: not in the busybox root.
+		# shellcheck disable=SC2046 # one word per option
+		plain_suite virtgpu virtgpu_blob $(suite_vm_args virtgpu)
+		return
+	fi
 	cat >"$out/virtgpu.setup" <<-'SETUP'
 		# One directory for igt_runner: IGT's drm_virtgpu and ours.
 		mkdir -p /tmp/virtgpu-tests

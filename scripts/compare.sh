@@ -13,6 +13,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 suites=${1:-project-igt virtgpu}
+tag=compare
+if [ "$TARGET_ARCH" != x86_64 ]; then
+	suites=project-igt	# the one suite arm64 has
+	tag=compare-$TARGET_ARCH
+fi
 mkdir -p "$REPO/build"
 hogs=${COMPARE_HOGS:-2}
 hog_pids=()
@@ -27,12 +32,12 @@ for kind in baseline patched; do
 		hog_pids+=($!)
 	done
 	"$REPO/scripts/check.sh" --kernel "$kind" --suites "$suites" \
-		--out "$REPO/build/compare-$kind" >"$REPO/build/compare-$kind.log" 2>&1 || true
+		--out "$REPO/build/$tag-$kind" >"$REPO/build/$tag-$kind.log" 2>&1 || true
 	stop_hogs
-	log "$kind: $(tail -n 1 "$REPO/build/compare-$kind.log")"
+	log "$kind: $(tail -n 1 "$REPO/build/$tag-$kind.log")"
 done
-mkdir -p "$REPO/build/compare"
+mkdir -p "$REPO/build/$tag"
 # shellcheck disable=SC2086 # one argument per suite
-python3 "$REPO/scripts/compare-table.py" "$REPO/build/compare-baseline" \
-	"$REPO/build/compare-patched" $suites | tee "$REPO/build/compare/table.txt"
-log "compare: runs in build/compare-baseline/ and build/compare-patched/, table in build/compare/table.txt (docs/results.md records measured runs)"
+python3 "$REPO/scripts/compare-table.py" "$REPO/build/$tag-baseline" \
+	"$REPO/build/$tag-patched" $suites | tee "$REPO/build/$tag/table.txt"
+log "compare: runs in build/$tag-baseline/ and build/$tag-patched/, table in build/$tag/table.txt (docs/results.md records measured runs)"

@@ -42,9 +42,11 @@ expected=() path=
 if [ "$bin" = kunit ]; then
 	suite=kunit
 elif [ "$bin" = virtgpu_blob ] || [ "$bin" = drm_virtgpu ]; then
-	[ "$TARGET_ARCH" = x86_64 ] || die "$bin runs in the x86_64 virtgpu suite only"
+	[ "$TARGET_ARCH" = x86_64 ] || [ "$bin" = virtgpu_blob ] ||
+		die "$bin runs in the x86_64 virtgpu suite only (IGT is not in the $TARGET_ARCH root)"
 	suite=virtgpu
 	expected=("$REPO/tests/virtgpu.expected")
+	[ "$TARGET_ARCH" = x86_64 ] || expected=("$REPO/tests/virtgpu.$TARGET_ARCH.expected")
 	if [ "$bin" = drm_virtgpu ]; then path=$igtdir/$bin; else path=/ttm-kvm/tests/bin/$bin; fi
 elif [ -x "$TESTS_OUT/bin/$bin" ]; then
 	suite=project-igt

@@ -137,8 +137,11 @@ case "$TARGET_ARCH" in
 x86_64) machine=(qemu-system-x86_64) ;;
 arm64)
 	machine=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3)
-	# No GL device on arm64: no X server either.
-	x_display=() display=(-display none)
+	# An X server for virgl only: the arm64 root has no other GL use.
+	case " ${devices[*]} " in
+	*" virtio-gpu-gl "*) ;;
+	*) x_display=() display=(-display none) ;;
+	esac
 	;;
 esac
 launch+=("${x_display[@]}")
