@@ -55,12 +55,12 @@ done
 
 awk '
 	FNR == 1 { k = (k % 2) + 1 }
-	$1 == "bench" { v[k, $2] = $3; if (k == 1 && !seen[$2]++) order[++n] = $2 }
+	$1 == "bench" { v[k, $2] = $3; if (!seen[$2]++) order[++n] = $2 }
 	END {
 		printf "%-48s %12s %12s %8s\n", "metric", "baseline", "patched", "ratio"
 		for (i = 1; i <= n; i++) {
 			b = v[1, order[i]]; p = v[2, order[i]]
-			r = (b + 0 != 0) ? sprintf("%.3f", p / b) : "-"
+			r = (b + 0 != 0 && p != "") ? sprintf("%.3f", p / b) : "-"
 			printf "%-48s %12s %12s %8s\n", order[i], b, p, r
 		}
 	}' "$out/baseline/cmd.log" "$out/patched/cmd.log" \

@@ -73,8 +73,9 @@ suite_vm_args() {
 		if [ "$TARGET_ARCH" = x86_64 ]; then
 			echo "--device virtio-gpu --device ivshmem=64M --device qxl"
 		else
-			# QEMU 11: its -cpu max has the CTR_EL0.DIC that arm64
-			# KVM wants for cacheable VM_PFNMAP memslots (vttm).
+			# QEMU 11: its -cpu max has the FEAT_S2FWB and
+			# CTR_EL0.DIC that arm64 KVM wants for memslots over
+			# cacheable VM_PFNMAP memory (vttm, udmabuf); 7.2's not.
 			echo "--vmm sid --device ivshmem=64M"
 		fi
 		;;

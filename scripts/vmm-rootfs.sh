@@ -4,8 +4,9 @@
 # Mesa's software GL, drawn into Xvfb through QEMU's SDL display. This
 # machine's QEMU 7.2 has no virgl and no udmabuf, so it cannot create the
 # host-visible blobs the suite is about. It also holds QEMU 11's aarch64
-# emulator for ARCH=arm64: QEMU 7.2's -cpu max lacks CTR_EL0.DIC, without
-# which arm64 KVM refuses cacheable VM_PFNMAP memslots. Rebuilt only when the
+# emulator for ARCH=arm64: QEMU 7.2's -cpu max lacks FEAT_S2FWB or
+# CTR_EL0.DIC, without which arm64 KVM refuses memslots over cacheable
+# VM_PFNMAP memory (QEMU 11's has both). Rebuilt only when the
 # package list changes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
