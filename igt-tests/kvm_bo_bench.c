@@ -105,54 +105,6 @@ struct bench_vm {
 	struct hostmem hm;
 };
 
-#ifdef __aarch64__
-/*
- * Stage-2 leaf entries over the window, from the VM's stage-2 dump: lines
- * "0xSTART-0xEND   SIZE LEVEL BITS", one per run of entries alike; a
- * mapped run has permission bits (R, W). Level 1 maps 1 GiB, 2 maps 2 MiB,
- * 3 maps 4 KiB (4 KiB granule). *@exec_mib: how much of it is executable,
- * which KVM allows only on a cacheable (Normal) mapping with CTR_EL0.DIC:
- * never on a non-cacheable (Device or Normal-NC) one.
- */
-static void s2_mappings(struct kvm_vm *vm, u64 *n4k, u64 *n2m, u64 *n1g,
-			double *exec_mib)
-{
-	u64 lo = HOSTMEM_GPA, hi = HOSTMEM_GPA + window_size;
-	unsigned long long start, end;
-	unsigned int level;
-	char path[96], line[256];
-	FILE *f;
-
-	*n4k = *n2m = *n1g = 0;
-	*exec_mib = 0;
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/kvm/%d-%d/stage2_page_tables", getpid(), vm->fd);
-	f = fopen(path, "r");
-	TEST_ASSERT(f, "%s: %s (CONFIG_PTDUMP_STAGE2_DEBUGFS?)", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *bits;
-		u64 bytes;
-
-		if (sscanf(line, "0x%llx-0x%llx %*s %u", &start, &end, &level) != 3)
-			continue;
-		/* The permission bits follow the size and level fields. */
-		bits = strstr(line, "   ");
-		if (!bits || !strpbrk(bits + 3, "RW") || end <= lo || start >= hi)
-			continue;
-		bytes = (end < hi ? end : hi) - (start > lo ? start : lo);
-		if (strstr(bits, "px ux"))
-			*exec_mib += bytes / (double)(1 << 20);
-		if (level == 3)
-			*n4k += bytes / PAGE;
-		else if (level == 2)
-			*n2m += bytes / SZ_2M;
-		else if (level == 1)
-			*n1g += bytes >> 30;
-	}
-	fclose(f);
-}
-#endif
-
 /*
  * Runs one guest pass over the window; prints its counts under @metric.
  * False when KVM_RUN failed: its errno is the figure then (an arm64
@@ -168,8 +120,7 @@ static bool guest_pass(struct bench_vm *b, const char *backing,
 	u64 m4 = vm_get_stat(b->vm, pages_4k);
 	u64 m2 = vm_get_stat(b->vm, pages_2m);
 #else
-	u64 m4, m2, m1g;
-	double exec_mib;
+	struct s2_mappings m;
 #endif
 	double mib = window_size >> 20;
 	struct ucall uc;
@@ -200,15 +151,15 @@ static bool guest_pass(struct bench_vm *b, const char *backing,
 	if (!mappings)
 		return true;
 	/* What stage 2 maps of the window now, not what this pass added. */
-	s2_mappings(b->vm, &m4, &m2, &m1g, &exec_mib);
+	vm_stage2_mappings(b->vm, HOSTMEM_GPA, window_size, &m);
 	snprintf(name, sizeof(name), "%s_s2_pages_4k", metric);
-	out(backing, name, m4);
+	out(backing, name, m.pages_4k);
 	snprintf(name, sizeof(name), "%s_s2_blocks_2m", metric);
-	out(backing, name, m2);
+	out(backing, name, m.blocks_2m);
 	snprintf(name, sizeof(name), "%s_s2_blocks_1g", metric);
-	out(backing, name, m1g);
+	out(backing, name, m.blocks_1g);
 	snprintf(name, sizeof(name), "%s_s2_exec_share", metric);
-	out(backing, name, exec_mib / mib);
+	out(backing, name, (double)m.exec_bytes / window_size);
 #endif
 	return true;
 }

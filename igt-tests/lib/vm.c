@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -165,3 +166,47 @@ void kernel_trace_stop(void)
 			 igt_errname(errno));
 	close(fd);
 }
+
+#ifdef __aarch64__
+/*
+ * The dump has a line "0xSTART-0xEND   SIZE LEVEL BITS" per run of alike
+ * entries; a mapped run has permission bits (R, W), an executable one
+ * "px ux". Level 1 maps 1 GiB, 2 maps 2 MiB, 3 maps 4 KiB (4 KiB granule).
+ */
+void vm_stage2_mappings(struct kvm_vm *vm, u64 gpa, u64 size,
+			struct s2_mappings *m)
+{
+	unsigned long long start, end;
+	u64 lo = gpa, hi = gpa + size;
+	char path[96], line[256];
+	unsigned int level;
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/kvm/%d-%d/stage2_page_tables", getpid(), vm->fd);
+	f = fopen(path, "r");
+	TEST_ASSERT(f, "%s: %s (CONFIG_PTDUMP_STAGE2_DEBUGFS?)", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *bits;
+		u64 bytes;
+
+		if (sscanf(line, "0x%llx-0x%llx %*s %u", &start, &end, &level) != 3)
+			continue;
+		/* The permission bits follow the size and level fields. */
+		bits = strstr(line, "   ");
+		if (!bits || !strpbrk(bits + 3, "RW") || end <= lo || start >= hi)
+			continue;
+		bytes = (end < hi ? end : hi) - (start > lo ? start : lo);
+		if (strstr(bits, "px ux"))
+			m->exec_bytes += bytes;
+		if (level == 3)
+			m->pages_4k += bytes >> 12;
+		else if (level == 2)
+			m->blocks_2m += bytes >> 21;
+		else if (level == 1)
+			m->blocks_1g += bytes >> 30;
+	}
+	fclose(f);
+}
+#endif

@@ -101,4 +101,21 @@ struct kvm_vcpu *vm_add_raw_vcpu(struct kvm_vm *vm, u64 rip);
 void vm_set_double_fault_stack(struct kvm_vm *vm);
 #endif
 
+#ifdef __aarch64__
+/* Stage-2 leaf entries over a range of guest physical addresses. */
+struct s2_mappings {
+	u64 pages_4k, blocks_2m, blocks_1g;
+	/* Executable: KVM allows it on cacheable (Normal) mappings only. */
+	u64 exec_bytes;
+};
+
+/*
+ * Counts what stage 2 maps of [@gpa, @gpa + @size) now, from the VM's
+ * stage-2 dump in debugfs (CONFIG_PTDUMP_STAGE2_DEBUGFS): arm64 KVM has no
+ * mapping-size stats. Fails the caller without that file.
+ */
+void vm_stage2_mappings(struct kvm_vm *vm, u64 gpa, u64 size,
+			struct s2_mappings *m);
+#endif
+
 #endif
