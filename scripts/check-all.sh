@@ -5,7 +5,7 @@
 # non-zero if either architecture failed or stopped before its summary.
 #
 # Within CHECK_ALL_MINUTES (default 90, CI's limit; 0: none): from an empty
-# cache on 2 cores x86_64 takes about 57 minutes and arm64 about 35 more
+# cache on 2 cores x86_64 takes about 57 minutes and arm64 about 28 more
 # (docs/results.md). When x86_64 leaves less than CHECK_ALL_ARM64_MINUTES
 # (40), arm64 runs its quickest meaningful subset instead: its test binaries
 # cross-built against the patched arm64 tree (no kernel build, no VM),
