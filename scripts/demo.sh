@@ -12,6 +12,16 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# guest_cmd PREFIX TESTS: one guest command running each BINARY@SUBTEST,
+# exiting non-zero if any failed.
+guest_cmd() {
+	local cmd="$1 uname -r; rc=0" t
+	for t in $2; do
+		cmd="$cmd; /ttm-kvm/tests/bin/${t%%@*} --run-subtest '${t#*@}' || rc=1"
+	done
+	echo "$cmd; exit \$rc"
+}
+
 if [ "$TARGET_ARCH" != x86_64 ]; then
 	tests=${DEMO_TESTS:-kvm_bo_write@vgem-first-write kvm_bo_write@vgem-write-after-guest-read
 kvm_bo_write@vgem-write-after-host-read}
@@ -24,13 +34,9 @@ kvm_bo_write@vgem-write-after-host-read}
 			break
 		fi
 		mkdir -p "$out"
-		cmd="uname -r; rc=0"
-		for t in $tests; do
-			cmd="$cmd; /ttm-kvm/tests/bin/${t%%@*} --run-subtest '${t#*@}' || rc=1"
-		done
 		krc=0
 		"$REPO/scripts/run-vm.sh" --kernel "$kind" --vmm sid --out "$out" -- \
-			sh -c "$cmd; exit \$rc" || krc=$?
+			sh -c "$(guest_cmd "" "$tests")" || krc=$?
 		echo "demo: $kind kernel:"
 		grep -E '^(Subtest|[0-9]+\.[0-9]+\.[0-9]+-)|KVM_RUN|  ' "$out/cmd.log" || true
 		echo "demo: $kind kernel exit status $krc (full log: $out/cmd.log)"
@@ -45,13 +51,9 @@ kvm_bo_eviction@evict-tt-to-system kvm_bo_eviction@swapout kvm_bo_eviction@no-pa
 kvm_bo_stress@evict-race}
 out=$REPO/build/demo
 mkdir -p "$out"
-cmd=". /ttm-kvm/guest/setup-vttm.sh; uname -r; rc=0"
-for t in $tests; do
-	cmd="$cmd; /ttm-kvm/tests/bin/${t%%@*} --run-subtest '${t#*@}' || rc=1"
-done
-cmd="$cmd; exit \$rc"
 rc=0
-"$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M -- sh -c "$cmd" || rc=$?
+"$REPO/scripts/run-vm.sh" --out "$out" --device ivshmem=64M -- \
+	sh -c "$(guest_cmd ". /ttm-kvm/guest/setup-vttm.sh;" "$tests")" || rc=$?
 grep -E '^(Subtest|IGT-Version|[0-9]+\.[0-9]+\.[0-9]+-)|moves|iterations' "$out/cmd.log" || true
 echo "demo: exit status $rc (full log: $out/cmd.log)"
 exit "$rc"

@@ -29,16 +29,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-label=$kind-qemu-$vmm$([ "$noswap" = 1 ] && echo -noswap || true)$([ "$seed" = 0 ] || echo "-seed$seed")
+label=$kind-qemu-$vmm$([ "$noswap" = 1 ] && echo -noswap || true)$([ "$seed" = 0 ] || echo "-seed$seed")$([ "$trace" = 0 ] || echo -trace)
 top=$REPO/build/race-hunt/$label
 rm -rf "$top"
 mkdir -p "$top"
 cmd=". /ttm-kvm/guest/setup-vttm.sh;"
 [ "$noswap" = 1 ] && cmd+=" swapoff -a;"
 if [ "$trace" = 1 ]; then
-	label+=-trace
-	top=$REPO/build/race-hunt/$label
-	rm -rf "$top" && mkdir -p "$top"
 	t=/sys/kernel/tracing
 	cmd+=" [ -e $t/trace ] || mount -t tracefs tracefs $t; echo 16384 > $t/buffer_size_kb;"
 	for e in kvm/kvm_exit kvm/kvm_entry kvm/kvm_page_fault kvm/kvm_inj_exception \

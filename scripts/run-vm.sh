@@ -137,12 +137,12 @@ case "$TARGET_ARCH" in
 x86_64) machine=(qemu-system-x86_64) ;;
 arm64)
 	machine=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3)
-	# An X server for virgl only: the arm64 root has no other GL use.
-	case " ${devices[*]} " in
-	*" virtio-gpu-gl "*) ;;
-	*) x_display=() display=(-display none) ;;
-	esac
 	;;
+esac
+# An X server for virgl only: no other device here draws anything.
+case " ${devices[*]} " in
+*" virtio-gpu-gl "*) ;;
+*) x_display=() display=(-display none) ;;
 esac
 launch+=("${x_display[@]}")
 # shellcheck disable=SC2046 # share() output is meant to split into words
