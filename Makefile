@@ -18,7 +18,7 @@ SUITES ?= kunit upstream-igt project-igt virtgpu docs
 endif
 export ARCH
 
-.PHONY: all deps fetch kernel baseline debug patches series check-series check-docs drm-ci rootfs vmm-rootfs tests check \
+.PHONY: all deps fetch kernel baseline debug drivers patches series check-series check-docs drm-ci rootfs vmm-rootfs tests check \
 	check-all tests-cross check-baseline \
 	check-debug \
 	compare bench soak demo run shell clean help
@@ -48,6 +48,12 @@ baseline:
 ##            fault injection)
 debug:
 	$(S)/build-kernel.sh debug
+
+## drivers    compile-test the series' changes to amdgpu, radeon, nouveau, xe
+##            and TTM with those drivers enabled, W=1, warnings fatal
+##            (ARCH=arm64 too); a work tree of its own, nothing runs
+drivers:
+	$(S)/build-drivers.sh
 
 ## patches    export the patched tree's commits back into patches/
 patches:

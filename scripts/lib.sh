@@ -149,7 +149,8 @@ set_of_subject() {
 	case "$1" in
 	"KVM: "*) echo kvm ;;
 	"mm: "* | "mm/"* | "x86/mm/pat: "*) echo mm ;;
-	"drm/ttm"* | "drm/gem"* | "Documentation/gpu: "*) echo ttm ;;
+	"drm/ttm"* | "drm/gem"* | "Documentation/gpu: "* | \
+	"drm/amdgpu"* | "drm/radeon"* | "drm/nouveau"* | "drm/xe"*) echo ttm ;;
 	"drm/virtio"*) echo virtio ;;
 	"drm/vttm"*) echo vttm ;;
 	*) return 1 ;;
