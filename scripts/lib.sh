@@ -150,7 +150,7 @@ set_of_subject() {
 	"KVM: "*) echo kvm ;;
 	"mm: "* | "mm/"* | "x86/mm/pat: "*) echo mm ;;
 	"drm/ttm"* | "drm/gem"* | "Documentation/gpu: "* | \
-	"drm/amdgpu"* | "drm/radeon"* | "drm/nouveau"* | "drm/xe"*) echo ttm ;;
+	"drm/amdgpu"* | "drm/radeon"* | "drm/nouveau"* | "drm/xe"* | "drm/qxl"*) echo ttm ;;
 	"drm/virtio"*) echo virtio ;;
 	"drm/vttm"*) echo vttm ;;
 	*) return 1 ;;
