@@ -45,7 +45,8 @@ done <"$REPO/configs/drivers/host-gpus.config"
 
 # The C files the series changes in TTM and in these drivers.
 mapfile -t objs < <(git -C "$tree" diff --name-only "v$KVER..HEAD" -- \
-	drivers/gpu/drm/ttm drivers/gpu/drm/amd drivers/gpu/drm/radeon \
+	drivers/gpu/drm/ttm drivers/gpu/drm/drm_gem.c drivers/gpu/drm/qxl \
+	drivers/gpu/drm/amd drivers/gpu/drm/radeon \
 	drivers/gpu/drm/nouveau drivers/gpu/drm/xe |
 	grep '\.c$' | grep -v '/tests/' | sed 's/\.c$/.o/')
 [ "${#objs[@]}" -gt 0 ] || die "drivers: the series changes no driver file"

@@ -35,6 +35,17 @@ x86_64) KARCH=x86 CROSS= ;;
 arm64) KARCH=arm64 CROSS=aarch64-linux-gnu- ;;
 esac
 
+# tree_branch KIND: the branch of KIND's work tree. The trees of both
+# architectures are work trees of one repository, and a branch checked out
+# in two of them moves under the other when one is rebased.
+tree_branch() {
+	if [ "$TARGET_ARCH" = x86_64 ]; then
+		echo "ttm-kvm-$1"
+	else
+		echo "ttm-kvm-$TARGET_ARCH-$1"
+	fi
+}
+
 # tree_dir KIND: the git work tree of the patched, baseline or debug kernel.
 # The debug kernel is the patched series with configs/debug/*.config on top,
 # in a work tree of its own so that neither build invalidates the other.

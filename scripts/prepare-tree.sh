@@ -64,7 +64,7 @@ if [ "$have" != "$want" ]; then
 		xargs -r rm -f <.ttm-kvm-laid-in
 		rm -f .ttm-kvm-laid-in
 	fi
-	git checkout -q -f -B "ttm-kvm-$kind" "v$KVER"
+	git checkout -q -f -B "$(tree_branch "$kind")" "v$KVER"
 	if [ "${#list[@]}" -gt 0 ]; then
 		git am -q --whitespace=nowarn "${list[@]}" ||
 			die "git am failed in $tree: fix the patch in patches/ (git -C $tree am --abort)"
