@@ -17,7 +17,8 @@
  *     mapping of the BO;
  *   - move cost: time of a move with the BO mapped into the VM and touched
  *     by the guest, over the time of a move of the same BO touched only
- *     through the host mapping (same run; informational under TCG).
+ *     through the host mapping (same run; informational under TCG), and
+ *     both per MiB (instructions under -icount: make bench BENCH_ICOUNT=1).
  * And for a write-notify BO (vgem, gem-shmem: PTEs start write-protected),
  * the guest's first write to every page: KVM page faults, VM exits and
  * instructions KVM emulated, per MiB.
@@ -227,6 +228,14 @@ static void bench_bo(struct bo_provider *p, u32 domain, u32 other)
 
 	unmapped = move_rounds(&bo, domain, other, NULL);
 	mapped = move_rounds(&bo, domain, other, &b);
+	/*
+	 * Per MiB and round trip, in microseconds: under QEMU -icount
+	 * (BENCH_ICOUNT=1) guest time counts guest instructions, 1000 per
+	 * microsecond, so these become instruction counts.
+	 */
+	out(backing, "move_us_per_mib_unmapped",
+	    unmapped * 1e6 / MOVE_ROUNDS / mib);
+	out(backing, "move_us_per_mib_mapped", mapped * 1e6 / MOVE_ROUNDS / mib);
 	out(backing, "move_time_mapped_over_unmapped", mapped / unmapped);
 out:
 	kvm_vm_free(b.vm);

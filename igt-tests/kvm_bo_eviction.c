@@ -762,6 +762,31 @@ static void test_huge_guest_mapping(void)
 }
 
 /**
+ * SUBTEST: qxl-huge-guest-mapping
+ * Description: The same for qxl, a TTM driver of a device QEMU has: its
+ *   2 MiB VRAM BO is placed 2 MiB-aligned in the VRAM BAR and mapped at a
+ *   2 MiB-aligned address, and the guest gets one 2 MiB KVM mapping of it.
+ */
+static void test_qxl_huge_guest_mapping(void)
+{
+	struct bo_provider p;
+	struct hm_bo bo;
+	struct tvm t;
+
+	if (!bo_provider_init_qxl(&p))
+		igt_skip("no qxl device");
+	bo_create(&bo, &p, BO_SIZE, VRAM);
+	igt_assert_f(((uintptr_t)bo.map & (BO_SIZE - 1)) == 0,
+		     "the qxl BO is mapped at %p, which is not 2 MiB-aligned", bo.map);
+	host_fill(bo.map, BO_SIZE, 0x9c1);
+	tvm_with_bo(&t, &bo, 0);
+	guest_expect_huge(&t, 0x9c1, "qxl VRAM BO");
+	tvm_free(&t);
+	bo_close(&bo);
+	bo_provider_fini(&p);
+}
+
+/**
  * SUBTEST: pin-refused-%arg[1]
  * Description: Nested SVM makes KVM map a VMCB12 page with kvm_vcpu_map(),
  *   outside MMU notifier protection, which needs a pin; KVM refuses to pin
@@ -856,6 +881,7 @@ static const struct igt_subtest tests[] = {
 	{ "readonly-memslot", test_readonly_memslot },
 	{ "no-page-refs", test_no_page_refs },
 	{ "huge-guest-mapping", test_huge_guest_mapping },
+	{ "qxl-huge-guest-mapping", test_qxl_huge_guest_mapping },
 	{ "pin-refused-vram", test_pin_refused_vram },
 	{ "pin-refused-tt", test_pin_refused_tt },
 };

@@ -12,6 +12,8 @@
 # and the stage-2 block sizes (4K/2M/1G) over each memslot there.
 #
 #   BENCH_POOL_ROUNDS  rounds per pool figure (default 16)
+#   BENCH_ICOUNT       1: kvm_bo_bench under -icount as well (move costs in
+#                      guest instructions)
 #   BENCH_MIB   size of each BO and memslot (default 256; 64 on arm64)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +27,10 @@ else
 	out=$REPO/build/bench-$TARGET_ARCH
 	vmm=(--vmm sid)
 fi
+# BENCH_ICOUNT=1: kvm_bo_bench under -icount too, so its times (the move
+# costs) are guest instruction counts; slower, so not the default.
+icount=()
+[ "${BENCH_ICOUNT:-0}" = 1 ] && icount=(--icount)
 # A power-of-two BAR with room for a 2 MiB-aligned BO of $mib MiB.
 bar=1
 while [ "$bar" -lt $((mib + 2)) ]; do bar=$((bar * 2)); done
@@ -34,7 +40,7 @@ for kind in baseline patched; do
 	mkdir -p "$d"
 	log "bench: $kind kernel, $mib MiB"
 	"$REPO/scripts/run-vm.sh" --kernel "$kind" --out "$d" "${vmm[@]}" \
-		--device "ivshmem=${bar}M" --mem 4G --timeout 3600 -- \
+		"${icount[@]}" --device "ivshmem=${bar}M" --mem 4G --timeout 3600 -- \
 		sh -c ". /ttm-kvm/guest/setup-vttm.sh; /ttm-kvm/tests/bin/kvm_bo_bench $mib" ||
 		die "kvm_bo_bench failed on the $kind kernel: see $d/cmd.log"
 	grep -q '^bench ' "$d/cmd.log" || die "no figures from the $kind kernel: see $d/cmd.log"
