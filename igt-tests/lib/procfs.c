@@ -58,3 +58,21 @@ long touch_faults(const void *map, unsigned long size)
 		(void)*((const volatile char *)map + off);
 	return minor_faults() - before;
 }
+
+long thread_minor_faults(void)
+{
+	struct rusage ru;
+
+	igt_assert_eq(getrusage(RUSAGE_THREAD, &ru), 0);
+	return ru.ru_minflt;
+}
+
+long thread_touch_faults(const void *map, unsigned long size)
+{
+	long before = thread_minor_faults();
+	unsigned long off;
+
+	for (off = 0; off < size; off += 4096)
+		(void)*((const volatile char *)map + off);
+	return thread_minor_faults() - before;
+}

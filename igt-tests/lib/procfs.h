@@ -29,4 +29,11 @@ long minor_faults(void);
 /* Reads a byte of every 4 KiB page of @map; returns the faults that took. */
 long touch_faults(const void *map, unsigned long size);
 
+/*
+ * The same for the calling thread only (RUSAGE_THREAD): exact while other
+ * threads of the process fault or fork.
+ */
+long thread_minor_faults(void);
+long thread_touch_faults(const void *map, unsigned long size);
+
 #endif
