@@ -117,13 +117,36 @@ void vttm_audit_pfns(const struct vttm_dev *dev, __u64 id, uint64_t *pfns,
 	free(audit);
 }
 
+/* The 2 MiB windows of a BO that lie in the run of pages @first-@last at @pfn0. */
+static unsigned long huge_windows_in_run(unsigned long first, unsigned long last,
+					 unsigned long pfn0, __u64 size)
+{
+	unsigned long w, huge = 0;
+
+	for (w = 0; w < size / SZ_2M; w++) {
+		unsigned long start = w * (SZ_2M / VTTM_PAGE);
+
+		huge += start >= first &&
+			start + SZ_2M / VTTM_PAGE - 1 <= last &&
+			(pfn0 + start - first) % (SZ_2M / VTTM_PAGE) == 0;
+	}
+	return huge;
+}
+
 unsigned int vttm_audit_huge_windows(const struct vttm_dev *dev, __u64 id,
 				     __u64 size)
 {
 	char *audit = vttm_bo_audit(dev, id);
-	unsigned long first, last, pfn0, pfn1, w, huge = 0;
+	unsigned long first, last, pfn0, pfn1, huge = 0;
+	unsigned long rfirst = 0, rlast = 0, rpfn0 = 0, rpfn1 = 0;
+	bool run = false;
 	const char *line = audit;
 
+	/*
+	 * The audit splits a physically contiguous run where the refcount
+	 * changes (a chunk's first page holds TTM's reference, the others
+	 * none): join the lines whose pages and pfns continue each other.
+	 */
 	while ((line = strchr(line, '\n'))) {
 		line++;
 		if (sscanf(line, "  vram pfn %lx-%lx", &pfn0, &pfn1) == 2) {
@@ -133,14 +156,21 @@ unsigned int vttm_audit_huge_windows(const struct vttm_dev *dev, __u64 id,
 				  &last, &pfn0, &pfn1) != 4) {
 			continue;
 		}
-		for (w = 0; w < size / SZ_2M; w++) {
-			unsigned long start = w * (SZ_2M / VTTM_PAGE);
-
-			huge += start >= first &&
-				start + SZ_2M / VTTM_PAGE - 1 <= last &&
-				(pfn0 + start - first) % (SZ_2M / VTTM_PAGE) == 0;
+		if (run && first == rlast + 1 && pfn0 == rpfn1 + 1) {
+			rlast = last;
+			rpfn1 = pfn1;
+			continue;
 		}
+		if (run)
+			huge += huge_windows_in_run(rfirst, rlast, rpfn0, size);
+		rfirst = first;
+		rlast = last;
+		rpfn0 = pfn0;
+		rpfn1 = pfn1;
+		run = true;
 	}
+	if (run)
+		huge += huge_windows_in_run(rfirst, rlast, rpfn0, size);
 	free(audit);
 	return huge;
 }
