@@ -41,38 +41,42 @@ bool has_flag(const char *flags, const char *flag)
 	return strstr(flags, padded);
 }
 
-long minor_faults(void)
+/* Minor page faults of @who (RUSAGE_SELF or RUSAGE_THREAD) so far. */
+static long rusage_minor_faults(int who)
 {
 	struct rusage ru;
 
-	igt_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	igt_assert_eq(getrusage(who, &ru), 0);
 	return ru.ru_minflt;
+}
+
+/* Reads a byte of every page of @map; the minor faults of @who it took. */
+static long rusage_touch_faults(int who, const void *map, unsigned long size)
+{
+	long before = rusage_minor_faults(who);
+	unsigned long off;
+
+	for (off = 0; off < size; off += 4096)
+		(void)*((const volatile char *)map + off);
+	return rusage_minor_faults(who) - before;
+}
+
+long minor_faults(void)
+{
+	return rusage_minor_faults(RUSAGE_SELF);
 }
 
 long touch_faults(const void *map, unsigned long size)
 {
-	long before = minor_faults();
-	unsigned long off;
-
-	for (off = 0; off < size; off += 4096)
-		(void)*((const volatile char *)map + off);
-	return minor_faults() - before;
+	return rusage_touch_faults(RUSAGE_SELF, map, size);
 }
 
 long thread_minor_faults(void)
 {
-	struct rusage ru;
-
-	igt_assert_eq(getrusage(RUSAGE_THREAD, &ru), 0);
-	return ru.ru_minflt;
+	return rusage_minor_faults(RUSAGE_THREAD);
 }
 
 long thread_touch_faults(const void *map, unsigned long size)
 {
-	long before = thread_minor_faults();
-	unsigned long off;
-
-	for (off = 0; off < size; off += 4096)
-		(void)*((const volatile char *)map + off);
-	return thread_minor_faults() - before;
+	return rusage_touch_faults(RUSAGE_THREAD, map, size);
 }
